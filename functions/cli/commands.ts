@@ -1,0 +1,122 @@
+// The core CLI commands: job, jobs, replay, query, map, schemas.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { generatedFiles } from '../../schemas/generate.js';
+import { jobs, schedules } from '../jobs/catalogue.js';
+import type { RunSummary } from '../jobs/run-job.js';
+import { runLocally } from '../local-runner.js';
+import { createServices } from '../platform/runtime.js';
+import { parseParamArgs } from './args.js';
+import { formatNdjson, formatTable } from './format.js';
+import { mapFile } from './map-file.js';
+import { endProgress, progressPrinter } from './progress.js';
+
+function printSummary(summary: RunSummary): void {
+  const rows = Object.entries(summary.rows).map(([t, n]) => `${t}=${n}`).join(' ') || 'none';
+  const calls = Object.entries(summary.apiCalls).map(([s, n]) => `${s}=${n}`).join(' ') || '0';
+  console.error(
+    `${summary.outcome.toUpperCase()} ${summary.job} run ${summary.runId}: items=${summary.items} rows: ${rows}; api calls: ${calls}; ${summary.durationMs} ms` +
+      (summary.error ? `\n  ${summary.error}` : ''),
+  );
+}
+
+export async function runJobCommand(name: string, args: string[], options: { runId?: string; json?: boolean; drain?: boolean }): Promise<number> {
+  const services = createServices({ sink: () => undefined });
+  try {
+    const params = parseParamArgs(args);
+    const summaries = await runLocally(
+      services,
+      { job: name, params },
+      { ...(options.runId ? { runId: options.runId } : {}), drain: options.drain !== false, onProgress: progressPrinter(), onSummary: (s) => (endProgress(), printSummary(s)) },
+    );
+    if (options.json) console.log(JSON.stringify(summaries, null, 2));
+    return summaries.every((s) => s.outcome === 'succeeded') ? 0 : 1;
+  } finally {
+    await services.close();
+  }
+}
+
+export function registerCoreCommands(program: Command): void {
+  program
+    .command('job')
+    .description('run a job locally (and the jobs it fans out), e.g. job spotify.podcast_episodes --show-name "Data Hackers"')
+    .argument('<name>', 'job name; `fanpulse jobs` lists them')
+    .argument('[params...]', 'parameters as --name value or name=value (JSON for lists)')
+    .option('--run-id <id>', 'reuse a run id (a rerun rewrites the same raw objects and rows)')
+    .option('--no-drain', 'do not run the jobs this one fans out')
+    .option('--json', 'print the run summaries as JSON on stdout')
+    .allowUnknownOption()
+    .action(async (name: string, params: string[], options: { runId?: string; json?: boolean; drain?: boolean }) => {
+      process.exitCode = await runJobCommand(name, params, options);
+    });
+
+  program
+    .command('jobs')
+    .description('list every job with its schedules')
+    .action(() => {
+      for (const job of jobs) {
+        console.log(`${job.name}  (${job.source})\n  ${job.description}`);
+        for (const s of schedules().filter((x) => x.job === job.name)) {
+          console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
+        }
+      }
+    });
+
+  program
+    .command('replay')
+    .description('load raw objects of a date range into the warehouse again (idempotent)')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--source <source>', 'only this source, e.g. spotify')
+    .option('--entity <entity>', 'only this entity, e.g. show_episodes')
+    .action(async (o: { from: string; to: string; source?: string; entity?: string }) => {
+      process.exitCode = await runJobCommand('platform.replay', Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]), {});
+    });
+
+  program
+    .command('query')
+    .description('run SQL against the local DuckDB warehouse')
+    .argument('<sql>', 'the query, e.g. "SELECT count(*) FROM latest_spotify_episodes"')
+    .option('--json', 'NDJSON output instead of a table')
+    .action(async (sql: string, o: { json?: boolean }) => {
+      const services = createServices({ sink: () => undefined });
+      try {
+        const rows = await (await services.warehouse()).query(sql);
+        console.log(o.json ? formatNdjson(rows) : formatTable(rows));
+      } finally {
+        await services.close();
+      }
+    });
+
+  program
+    .command('map')
+    .description('print the typed rows (NDJSON) of a raw API answer file')
+    .argument('<entity>', 'entity, e.g. show_episodes or spotify.show_episodes')
+    .argument('<file>', 'a landed raw .ndjson(.gz) object or one JSON answer')
+    .option('--context <json>', 'context for a bare answer, e.g. {"show_id":"..."}', '{}')
+    .action(async (entity: string, file: string, o: { context: string }) => {
+      const result = await mapFile(entity, file, JSON.parse(o.context) as Record<string, unknown>);
+      for (const { table, row } of result.rows) console.log(JSON.stringify({ table, ...row }));
+      if (Object.keys(result.quality).length > 0) console.error(`quality: ${JSON.stringify(result.quality)}`);
+    });
+
+  program
+    .command('schemas')
+    .description('write the generated schema files (BigQuery JSON, view SQL, manifest, docs/tables.md)')
+    .option('--check', 'exit 1 if a checked-in file differs instead of writing')
+    .action(async (o: { check?: boolean }) => {
+      const stale: string[] = [];
+      for (const [path, content] of generatedFiles()) {
+        const current = await readFile(path, 'utf8').catch(() => null);
+        if (current === content) continue;
+        stale.push(path);
+        if (!o.check) {
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, content);
+        }
+      }
+      console.error(o.check ? (stale.length ? `stale: ${stale.join(', ')}` : 'schemas up to date') : `wrote ${stale.length} file(s)`);
+      if (o.check && stale.length) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,196 @@
+// Runs one job message: validate, dispatch, land raw answers and rows, record the run.
+// Returns an outcome instead of throwing so each caller (Pub/Sub function, CLI, tests)
+// decides between acknowledging and retrying by the failure kind.
+import { dataQuality, jobRuns } from '../../schemas/platform.js';
+import { errorMessage, failureKindOf, InvalidInputError, type FailureKind } from '../platform/errors.js';
+import { QualityCounters } from '../platform/quality.js';
+import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
+import { RawLanding } from '../platform/raw-landing.js';
+import { RowWriter } from '../platform/rows.js';
+import type { Services } from '../platform/runtime.js';
+import { findJob } from './catalogue.js';
+import type { JobContext, JobDefinition } from './types.js';
+
+export type RunOutcome = 'succeeded' | 'deferred' | 'failed' | 'rejected';
+
+export interface RunSummary {
+  job: string;
+  runId: string;
+  outcome: RunOutcome;
+  failureKind: FailureKind | null;
+  error: string | null;
+  items: number;
+  rows: Record<string, number>;
+  apiCalls: Record<string, number>;
+  rawObjects: string[];
+  durationMs: number;
+  quality: Record<string, number>;
+  details: Record<string, unknown>;
+  retryAfterSeconds: number | null;
+}
+
+export interface RunOptions {
+  runId: string;
+  runTime: Date;
+  attempt?: number;
+  /** Milliseconds this run may take before it must stop starting new work. */
+  budgetMs?: number;
+  onProgress?: (what: string, done: number, total?: number) => void;
+}
+
+/** Validates a job message from outside; an unreadable one is an InvalidInputError. */
+export function parseJobMessage(input: unknown): { message: JobMessage; job: JobDefinition; params: unknown } {
+  const parsed = jobMessageSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(`malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`);
+  }
+  const job = findJob(parsed.data.job);
+  if (!job) throw new InvalidInputError(`unknown job ${parsed.data.job}`);
+  const params = job.params.safeParse(parsed.data.params);
+  if (!params.success) {
+    throw new InvalidInputError(`invalid params for ${job.name}: ${params.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`);
+  }
+  return { message: parsed.data, job, params: params.data };
+}
+
+export async function runJobMessage(services: Services, input: unknown, options: RunOptions): Promise<RunSummary> {
+  const started = services.clock.now().getTime();
+  const log = services.log.child({ run_id: options.runId });
+  const summary: RunSummary = {
+    job: typeof input === 'object' && input !== null && 'job' in input ? String((input as { job: unknown }).job) : 'unknown',
+    runId: options.runId,
+    outcome: 'succeeded',
+    failureKind: null,
+    error: null,
+    items: 0,
+    rows: {},
+    apiCalls: {},
+    rawObjects: [],
+    durationMs: 0,
+    quality: {},
+    details: {},
+    retryAfterSeconds: null,
+  };
+
+  let parsed: ReturnType<typeof parseJobMessage>;
+  try {
+    parsed = parseJobMessage(input);
+  } catch (error) {
+    summary.outcome = 'rejected';
+    summary.failureKind = 'invalid-input';
+    summary.error = errorMessage(error);
+    log.error('job message rejected', { job: summary.job, reason: summary.error, outcome: 'rejected' });
+    return summary;
+  }
+  const { job, params } = parsed;
+  summary.job = job.name;
+  const jobLog = log.child({ job: job.name });
+
+  const warehouse = await services.warehouse();
+  const quality = new QualityCounters();
+  const rows = new RowWriter(warehouse, quality, jobLog);
+  const landing = new RawLanding(await services.rawStore(), options, services.config.rawGzip, () => services.clock.now());
+  const budgetMs = options.budgetMs ?? services.config.runBudgetSeconds * 1000;
+
+  const ctx: JobContext = {
+    run: { runId: options.runId, runTime: options.runTime, job: job.name, attempt: options.attempt ?? 1 },
+    services,
+    log: jobLog,
+    clock: services.clock,
+    landing,
+    rows,
+    quality,
+    deadline: new Date(started + budgetMs),
+    countCalls: (source, calls) => {
+      summary.apiCalls[source] = (summary.apiCalls[source] ?? 0) + calls;
+    },
+    progress: (what, done, total) => {
+      options.onProgress?.(what, done, total);
+      jobLog.debug('progress', { what, done, total });
+    },
+    addItems: (count) => {
+      summary.items += count;
+    },
+  };
+
+  try {
+    const result = await job.run(ctx, params as never);
+    summary.details = result?.details ?? {};
+  } catch (error) {
+    summary.failureKind = failureKindOf(error);
+    summary.outcome = summary.failureKind === 'deferred' ? 'deferred' : 'failed';
+    summary.error = errorMessage(error);
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    summary.retryAfterSeconds = typeof retryAfter === 'number' ? retryAfter : null;
+  }
+
+  // What was fetched before a failure is kept: a retry of the same run id rewrites it.
+  try {
+    await rows.flush();
+    summary.rawObjects = await landing.close();
+  } catch (error) {
+    await landing.abort();
+    if (summary.outcome === 'succeeded') {
+      summary.outcome = 'failed';
+      summary.failureKind = failureKindOf(error);
+      summary.error = `storing the results failed: ${errorMessage(error)}`;
+    }
+  }
+
+  summary.rows = rows.rowsPerTable();
+  summary.quality = quality.summary();
+  summary.durationMs = services.clock.now().getTime() - started;
+  await recordRun(summary, ctx, params).catch((error: unknown) =>
+    jobLog.error('could not record the run in job_runs', { error: errorMessage(error) }),
+  );
+
+  const fields = {
+    job: summary.job,
+    run_id: summary.runId,
+    outcome: summary.outcome,
+    items: summary.items,
+    rows: summary.rows,
+    api_calls: summary.apiCalls,
+    duration_ms: summary.durationMs,
+    quality: summary.quality,
+    raw_objects: summary.rawObjects,
+    ...(summary.error ? { error: summary.error, failure_kind: summary.failureKind } : {}),
+    ...summary.details,
+  };
+  if (summary.outcome === 'succeeded') jobLog.info('job run finished', fields);
+  else if (summary.failureKind === 'permanent') jobLog.alert('job run failed permanently', fields);
+  else if (summary.outcome === 'deferred') jobLog.warn('job run deferred', fields);
+  else jobLog.error('job run failed', fields);
+  return summary;
+}
+
+async function recordRun(summary: RunSummary, ctx: JobContext, params: unknown): Promise<void> {
+  const common = { collected_at: ctx.run.runTime.toISOString(), run_id: ctx.run.runId };
+  const writer = new RowWriter(await ctx.services.warehouse(), new QualityCounters(), ctx.log);
+  await writer.add(jobRuns, [
+    {
+      ...common,
+      job: summary.job,
+      source: summary.job.split('.')[0] ?? 'platform',
+      outcome: summary.outcome,
+      error: summary.error,
+      items: summary.items,
+      rows: summary.rows,
+      api_calls: Object.values(summary.apiCalls).reduce((a, b) => a + b, 0),
+      duration_ms: summary.durationMs,
+      params: params ?? {},
+    },
+  ]);
+  await writer.add(
+    dataQuality,
+    ctx.quality.list().map((entry) => ({
+      ...common,
+      job: summary.job,
+      table_name: entry.table,
+      check_name: entry.check,
+      count: entry.count,
+      sample: entry.sample,
+    })),
+  );
+  await writer.flush();
+}

@@ -1,0 +1,97 @@
+// The RawStore port and its local-folder adapter. Objects appear whole or not at all
+// (write to a temp name, rename on close), so a crashed run leaves no half object and a
+// rerun of the same run id replaces what it wrote before.
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { createGzip, gunzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+export interface RawObjectWriter {
+  writeLine(line: string): Promise<void>;
+  /** Makes the object visible. */
+  close(): Promise<{ path: string; lines: number }>;
+  /** Drops what was written; nothing becomes visible. */
+  abort(): Promise<void>;
+}
+
+export interface RawStore {
+  readonly kind: 'local' | 'gcs';
+  /** Human-readable location of a path, for logs and the demo. */
+  describe(path: string): string;
+  openWriter(path: string): Promise<RawObjectWriter>;
+  /** Whole object, gunzipped when its name ends in .gz. */
+  read(path: string): Promise<string>;
+  /** Object paths under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+export function gunzipIfNeeded(path: string, data: Buffer): string {
+  return (path.endsWith('.gz') ? gunzipSync(data) : data).toString('utf8');
+}
+
+/** Writes lines to a stream honouring backpressure. */
+export async function writeWithBackpressure(stream: Writable, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+export class LocalRawStore implements RawStore {
+  readonly kind = 'local' as const;
+  constructor(private readonly root: string) {}
+
+  describe(path: string): string {
+    return join(this.root, path);
+  }
+
+  async openWriter(path: string): Promise<RawObjectWriter> {
+    const target = join(this.root, path);
+    const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+    await mkdir(dirname(target), { recursive: true });
+    const file = createWriteStream(temp);
+    const gzip = path.endsWith('.gz') ? createGzip() : null;
+    if (gzip) gzip.pipe(file);
+    const sink: Writable = gzip ?? file;
+    let lines = 0;
+    const finished = once(file, 'close');
+    return {
+      writeLine: async (line) => {
+        lines += 1;
+        await writeWithBackpressure(sink, line + '\n');
+      },
+      close: async () => {
+        sink.end();
+        await finished;
+        await rename(temp, target);
+        return { path, lines };
+      },
+      abort: async () => {
+        sink.destroy();
+        file.destroy();
+        await rm(temp, { force: true });
+      },
+    };
+  }
+
+  async read(path: string): Promise<string> {
+    return gunzipIfNeeded(path, await readFile(join(this.root, path)));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const base = join(this.root, prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '');
+    const found: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (!entry.name.includes('.tmp-')) {
+          const rel = relative(this.root, full).split(sep).join('/');
+          if (rel.startsWith(prefix)) found.push(rel);
+        }
+      }
+    };
+    await walk(base);
+    return found.sort();
+  }
+}

@@ -1,0 +1,49 @@
+// `npm run demo`: starts the Spotify sandbox on a loopback port, runs the podcast jobs
+// against it into the local raw folder and DuckDB (FANPULSE_DATA_DIR, default .fanpulse),
+// then shows what landed and an example query. No cloud account, no network.
+import { runLocally } from '../../functions/local-runner.js';
+import { createServices } from '../../functions/platform/runtime.js';
+import { formatTable } from '../../functions/cli/format.js';
+import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
+import { SpotifySandbox } from './spotify/server.js';
+
+async function main(): Promise<void> {
+  const sandbox = new SpotifySandbox({ tier: (process.env.SPOTIFY_TIER as 'development' | 'extended') ?? 'development' });
+  installPodcasts(sandbox, new PodcastCatalog());
+  await sandbox.start();
+  const env = { ...process.env, ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_BACKEND: 'local' };
+  const services = createServices({ env, sink: () => undefined });
+  console.log(`Spotify sandbox (${sandbox.tier} tier) on ${sandbox.url}; data in ${services.config.dataDir}/\n`);
+  try {
+    for (const message of [
+      { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 50 } },
+      { job: 'spotify.podcast_episodes', params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] } },
+    ]) {
+      const [summary] = await runLocally(services, message);
+      if (!summary) continue;
+      console.log(`${summary.outcome.toUpperCase()} ${summary.job} (run ${summary.runId})`);
+      console.log(`  rows: ${JSON.stringify(summary.rows)}  api calls: ${JSON.stringify(summary.apiCalls)}  ${summary.durationMs} ms`);
+      for (const path of summary.rawObjects) console.log(`  raw: ${(await services.rawStore()).describe(path)}`);
+      if (summary.error) console.log(`  error: ${summary.error}`);
+    }
+    const warehouse = await services.warehouse();
+    const counts = await warehouse.query(
+      `SELECT 'latest_spotify_shows' AS view, count(*) AS row_count FROM latest_spotify_shows
+       UNION ALL SELECT 'latest_spotify_episodes', count(*) FROM latest_spotify_episodes
+       UNION ALL SELECT 'spotify_episodes_mentioning_terms', count(*) FROM spotify_episodes_mentioning_terms`,
+    );
+    console.log('\n' + formatTable(counts));
+    const sql = `SELECT episode_id, name, release_date FROM spotify_episodes_mentioning_terms WHERE term = 'Grupo Boticário' ORDER BY release_date DESC LIMIT 5`;
+    console.log(`\nExample: npm run cli -- query "${sql}"\n`);
+    console.log(formatTable(await warehouse.query(sql)));
+    console.log(`\nSandbox requests: ${sandbox.apiCalls()} API + ${sandbox.tokenCalls()} token.`);
+  } finally {
+    await services.close();
+    await sandbox.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+// A Spotify Web API sandbox that behaves like the real one in 2026 (shared/api-facts.md):
+// client-credentials tokens that expire, tier page caps answered with 400 "Invalid limit",
+// error envelopes, and faults on demand through HttpSandbox.inject. Content modules
+// (podcasts, catalogue) add their routes with `install`.
+import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
+
+export type Tier = 'development' | 'extended';
+
+export interface SpotifySandboxOptions {
+  tier?: Tier;
+  clientId?: string;
+  clientSecret?: string;
+  tokenTtlSeconds?: number;
+  /** Server clock in ms; tests move it to expire tokens. */
+  now?: () => number;
+}
+
+export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
+export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret-7f3a9c';
+
+export function spotifyError(status: number, message: string, extra: Record<string, unknown> = {}): SandboxAnswer {
+  return { status, body: { error: { status, message, ...extra } } };
+}
+
+export class SpotifySandbox extends HttpSandbox {
+  readonly tier: Tier;
+  private readonly tokens = new Map<string, number>();
+  private issued = 0;
+  private readonly opts: Required<Omit<SpotifySandboxOptions, 'tier'>>;
+
+  constructor(options: SpotifySandboxOptions = {}) {
+    super();
+    this.tier = options.tier ?? 'development';
+    this.opts = {
+      clientId: options.clientId ?? SANDBOX_CLIENT_ID,
+      clientSecret: options.clientSecret ?? SANDBOX_CLIENT_SECRET,
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      now: options.now ?? (() => Date.now()),
+    };
+    this.route('POST', '/api/token', (req) => this.issueToken(req));
+  }
+
+  get apiBaseUrl(): string {
+    return `${this.url}/v1/`;
+  }
+
+  get accountsBaseUrl(): string {
+    return `${this.url}/`;
+  }
+
+  /** Environment that points fanpulse at this sandbox. */
+  env(): Record<string, string> {
+    return {
+      SPOTIFY_API_BASE_URL: this.apiBaseUrl,
+      SPOTIFY_ACCOUNTS_BASE_URL: this.accountsBaseUrl,
+      SPOTIFY_TIER: this.tier,
+      SPOTIFY_CLIENT_ID: this.opts.clientId,
+      SPOTIFY_CLIENT_SECRET: this.opts.clientSecret,
+    };
+  }
+
+  /** Makes every issued token expire now (the next API call answers 401). */
+  expireTokens(): void {
+    for (const token of this.tokens.keys()) this.tokens.set(token, 0);
+  }
+
+  tokenCalls(): number {
+    return this.calls((r) => r.path === '/api/token');
+  }
+
+  apiCalls(): number {
+    return this.calls((r) => r.path.startsWith('/v1/'));
+  }
+
+  private issueToken(req: SandboxRequest): SandboxAnswer {
+    const expected = 'Basic ' + Buffer.from(`${this.opts.clientId}:${this.opts.clientSecret}`).toString('base64');
+    const form = new URLSearchParams(req.body);
+    if (form.get('grant_type') !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' } };
+    }
+    if (req.headers.authorization !== expected) {
+      return { status: 400, body: { error: 'invalid_client', error_description: 'Invalid client' } };
+    }
+    this.issued += 1;
+    const token = `sbx-token-${this.issued}-${Math.random().toString(36).slice(2, 10)}`;
+    this.tokens.set(token, this.opts.now() + this.opts.tokenTtlSeconds * 1000);
+    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: this.opts.tokenTtlSeconds } };
+  }
+
+  /** Answers 401 as Spotify does for a missing, unknown or expired token; null when valid. */
+  checkAuth(req: SandboxRequest): SandboxAnswer | null {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const expiry = this.tokens.get(token);
+    if (!token) return spotifyError(401, 'No token provided');
+    if (expiry === undefined) return spotifyError(401, 'Invalid access token');
+    if (expiry <= this.opts.now()) return spotifyError(401, 'The access token expired');
+    return null;
+  }
+
+  /** Parses limit/offset against a cap; answers 400 "Invalid limit" above it like the real API. */
+  paging(req: SandboxRequest, defaultLimit: number, cap: number): { limit: number; offset: number } | SandboxAnswer {
+    const limit = req.query.has('limit') ? Number(req.query.get('limit')) : defaultLimit;
+    const offset = req.query.has('offset') ? Number(req.query.get('offset')) : 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > cap) return spotifyError(400, 'Invalid limit');
+    if (!Number.isInteger(offset) || offset < 0) return spotifyError(400, 'Invalid offset');
+    return { limit, offset };
+  }
+
+  /** A paging object over `all`, with next/previous links as the real API builds them. */
+  page<T>(req: SandboxRequest, all: readonly T[], limit: number, offset: number): Record<string, unknown> {
+    const href = (o: number) => {
+      const q = new URLSearchParams(req.query);
+      q.set('offset', String(o));
+      q.set('limit', String(limit));
+      return `${this.url}${req.path}?${q.toString()}`;
+    };
+    return {
+      href: href(offset),
+      items: all.slice(offset, offset + limit),
+      limit,
+      offset,
+      total: all.length,
+      next: offset + limit < all.length ? href(offset + limit) : null,
+      previous: offset > 0 ? href(Math.max(0, offset - limit)) : null,
+    };
+  }
+
+  /** Registers a route that requires a valid token. */
+  api(method: string, path: string, handler: (req: SandboxRequest, params: Record<string, string>) => SandboxAnswer): this {
+    return this.route(method, `/v1${path}`, (req, params) => this.checkAuth(req) ?? handler(req, params));
+  }
+}
