@@ -57,7 +57,11 @@ class DuckDbWarehouse implements Warehouse {
     // DuckDB names parameters $name; the port speaks BigQuery's @name.
     const duckSql = sql.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => `$${name}`);
     const reader = await this.connection.runAndReadAll(duckSql, params);
-    return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+    return reader.getRowObjectsJS().map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+      return out;
+    });
   }
 
   async close(): Promise<void> {
@@ -74,4 +78,15 @@ function toText(value: unknown): string | null {
 
 function jsonText(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+// Results look the same from every warehouse: safe integers as numbers, bigger ones as
+// strings (never rounded), timestamps as ISO strings.
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainValue);
+  return value;
 }
