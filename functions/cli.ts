@@ -7,12 +7,17 @@ import { MapInputError } from './cli/map-file.js';
 import { FanpulseError } from './platform/errors.js';
 
 const program = new Command('fanpulse')
-  .description('Spotify and Instagram ingestion into Cloud Storage and BigQuery (or a local folder and DuckDB)')
+  .description(
+    'Spotify and Instagram ingestion into Cloud Storage and BigQuery (or a local folder and DuckDB)',
+  )
   .showHelpAfterError();
 registerCoreCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof FanpulseError || error instanceof MapInputError || error instanceof SyntaxError;
+  const known =
+    error instanceof FanpulseError ||
+    error instanceof MapInputError ||
+    error instanceof SyntaxError;
   console.error(`fanpulse: ${error instanceof Error ? error.message : String(error)}`);
   if (!known && error instanceof Error && error.stack) console.error(error.stack);
   process.exitCode = 2;

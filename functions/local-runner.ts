@@ -19,7 +19,11 @@ export interface LocalRunOptions {
   onSummary?: (summary: RunSummary) => void;
 }
 
-export async function runLocally(services: Services, message: JobMessage, options: LocalRunOptions = {}): Promise<RunSummary[]> {
+export async function runLocally(
+  services: Services,
+  message: JobMessage,
+  options: LocalRunOptions = {},
+): Promise<RunSummary[]> {
   const summaries: RunSummary[] = [];
   const queue = await services.queue();
   const pending: Array<{ message: JobMessage; runId: string }> = [
@@ -37,7 +41,10 @@ export async function runLocally(services: Services, message: JobMessage, option
     options.onSummary?.(summary);
     if (options.drain !== false && queue instanceof MemoryQueue) {
       for (const child of queue.take()) {
-        pending.push({ message: child.message, runId: child.message.runId ?? `${child.id}-${newLocalRunId(services.clock.now())}` });
+        pending.push({
+          message: child.message,
+          runId: child.message.runId ?? `${child.id}-${newLocalRunId(services.clock.now())}`,
+        });
       }
     }
   }

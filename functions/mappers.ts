@@ -11,6 +11,8 @@ export function findMapper(source: string, entity: string): EntityMapper | undef
 
 export function findMapperByEntity(name: string): EntityMapper | undefined {
   const [source, entity] = name.includes('.') ? name.split('.', 2) : [undefined, name];
-  const matches = mappers.filter((m) => m.entity === entity && (source === undefined || m.source === source));
+  const matches = mappers.filter(
+    (m) => m.entity === entity && (source === undefined || m.source === source),
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }

@@ -50,12 +50,18 @@ export type RowOfColumns<C extends Columns> = {
 
 /** Columns every table carries; the warehouse fills insert_id. */
 export const standardColumns = {
-  collected_at: required(col.timestamp('When the run that collected this row started (UTC); the partition column.')),
-  run_id: required(col.string('The run that wrote the row: the Pub/Sub message id, or the CLI run id.')),
+  collected_at: required(
+    col.timestamp('When the run that collected this row started (UTC); the partition column.'),
+  ),
+  run_id: required(
+    col.string('The run that wrote the row: the Pub/Sub message id, or the CLI run id.'),
+  ),
 } as const;
 
 export const insertIdColumn = required(
-  col.string('Deterministic hash of table, natural key and run id; BigQuery insertId and exact dedup key.'),
+  col.string(
+    'Deterministic hash of table, natural key and run id; BigQuery insertId and exact dedup key.',
+  ),
 );
 
 export interface TableDef<C extends Columns = Columns> {
@@ -78,7 +84,8 @@ export interface StandardRow {
   run_id: string;
 }
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function zodFor(column: ColumnDef): z.ZodType {
@@ -112,7 +119,8 @@ export function defineTable<C extends Columns>(spec: {
 }): TableDef<C> {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`bad table name ${spec.name}`);
   for (const name of Object.keys(spec.columns)) {
-    if (name in standardColumns || name === 'insert_id') throw new Error(`${spec.name}.${name} is a standard column`);
+    if (name in standardColumns || name === 'insert_id')
+      throw new Error(`${spec.name}.${name} is a standard column`);
   }
   const allColumns: Record<string, ColumnDef> = { ...spec.columns, ...standardColumns };
   const shape: Record<string, z.ZodType> = {};

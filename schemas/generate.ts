@@ -102,10 +102,15 @@ export function dataDictionary(): string {
   ];
   for (const table of tables) {
     lines.push(`### ${table.name}`, '', table.description, '');
-    lines.push(`Key: ${table.key.map((k) => `\`${k}\``).join(', ')}. Clustered on: ${table.clustering.join(', ')}. Latest view: \`${table.latestView}\`.`, '');
+    lines.push(
+      `Key: ${table.key.map((k) => `\`${k}\``).join(', ')}. Clustered on: ${table.clustering.join(', ')}. Latest view: \`${table.latestView}\`.`,
+      '',
+    );
     lines.push('| column | type | mode | description |', '|---|---|---|---|');
     for (const field of bigQuerySchema(table)) {
-      lines.push(`| ${field.name} | ${field.type} | ${field.mode} | ${field.description.replace(/\|/g, '\\|')} |`);
+      lines.push(
+        `| ${field.name} | ${field.type} | ${field.mode} | ${field.description.replace(/\|/g, '\\|')} |`,
+      );
     }
     lines.push('');
   }
@@ -119,9 +124,13 @@ export function dataDictionary(): string {
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const table of tables) {
-    files.set(`schemas/bigquery/${table.name}.json`, JSON.stringify(bigQuerySchema(table), null, 2) + '\n');
+    files.set(
+      `schemas/bigquery/${table.name}.json`,
+      JSON.stringify(bigQuerySchema(table), null, 2) + '\n',
+    );
   }
-  for (const view of views) files.set(`schemas/bigquery/views/${view.name}.sql`, bigQueryViewSql(view));
+  for (const view of views)
+    files.set(`schemas/bigquery/views/${view.name}.sql`, bigQueryViewSql(view));
   files.set('schemas/bigquery/manifest.json', terraformManifest());
   files.set('docs/tables.md', dataDictionary());
   return files;

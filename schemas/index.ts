@@ -34,7 +34,8 @@ export function viewsInDependencyOrder(): ViewDef[] {
   let pending = [...views];
   while (pending.length > 0) {
     const ready = pending.filter((v) => v.dependsOn.every((d) => done.has(d)));
-    if (ready.length === 0) throw new Error(`views with missing dependencies: ${pending.map((v) => v.name).join(', ')}`);
+    if (ready.length === 0)
+      throw new Error(`views with missing dependencies: ${pending.map((v) => v.name).join(', ')}`);
     for (const v of ready) {
       ordered.push(v);
       done.add(v.name);

@@ -2,7 +2,8 @@ import { col, defineTable, required } from './define.js';
 
 export const jobRuns = defineTable({
   name: 'job_runs',
-  description: 'One row per job run: what ran, what it wrote, how it ended. Feeds the failed-run alerts.',
+  description:
+    'One row per job run: what ran, what it wrote, how it ended. Feeds the failed-run alerts.',
   key: ['run_id'],
   clustering: ['job', 'run_id'],
   columns: {
@@ -27,7 +28,9 @@ export const dataQuality = defineTable({
   columns: {
     job: required(col.string('Job that ran the check.')),
     table_name: required(col.string('Table the records were bound for.')),
-    check_name: required(col.string('What was counted, e.g. rejected_record or nulled_field:like_count.')),
+    check_name: required(
+      col.string('What was counted, e.g. rejected_record or nulled_field:like_count.'),
+    ),
     count: required(col.int('How many records or fields the check counted in this run.')),
     sample: col.string('One example reason, for the analyst chasing it.'),
   },

@@ -36,7 +36,9 @@ export function parseParamArgs(args: readonly string[]): Record<string, unknown>
       const eq = arg.indexOf('=');
       params[camelCase(arg.slice(0, eq))] = value(arg.slice(eq + 1));
     } else {
-      throw new Error(`unexpected argument "${arg}": give parameters as --name value or name=value`);
+      throw new Error(
+        `unexpected argument "${arg}": give parameters as --name value or name=value`,
+      );
     }
   }
   return params;

@@ -13,22 +13,37 @@ import { mapFile } from './map-file.js';
 import { endProgress, progressPrinter } from './progress.js';
 
 function printSummary(summary: RunSummary): void {
-  const rows = Object.entries(summary.rows).map(([t, n]) => `${t}=${n}`).join(' ') || 'none';
-  const calls = Object.entries(summary.apiCalls).map(([s, n]) => `${s}=${n}`).join(' ') || '0';
+  const rows =
+    Object.entries(summary.rows)
+      .map(([t, n]) => `${t}=${n}`)
+      .join(' ') || 'none';
+  const calls =
+    Object.entries(summary.apiCalls)
+      .map(([s, n]) => `${s}=${n}`)
+      .join(' ') || '0';
   console.error(
     `${summary.outcome.toUpperCase()} ${summary.job} run ${summary.runId}: items=${summary.items} rows: ${rows}; api calls: ${calls}; ${summary.durationMs} ms` +
       (summary.error ? `\n  ${summary.error}` : ''),
   );
 }
 
-export async function runJobCommand(name: string, args: string[], options: { runId?: string; json?: boolean; drain?: boolean }): Promise<number> {
+export async function runJobCommand(
+  name: string,
+  args: string[],
+  options: { runId?: string; json?: boolean; drain?: boolean },
+): Promise<number> {
   const services = createServices({ sink: () => undefined });
   try {
     const params = parseParamArgs(args);
     const summaries = await runLocally(
       services,
       { job: name, params },
-      { ...(options.runId ? { runId: options.runId } : {}), drain: options.drain !== false, onProgress: progressPrinter(), onSummary: (s) => (endProgress(), printSummary(s)) },
+      {
+        ...(options.runId ? { runId: options.runId } : {}),
+        drain: options.drain !== false,
+        onProgress: progressPrinter(),
+        onSummary: (s) => (endProgress(), printSummary(s)),
+      },
     );
     if (options.json) console.log(JSON.stringify(summaries, null, 2));
     return summaries.every((s) => s.outcome === 'succeeded') ? 0 : 1;
@@ -40,16 +55,24 @@ export async function runJobCommand(name: string, args: string[], options: { run
 export function registerCoreCommands(program: Command): void {
   program
     .command('job')
-    .description('run a job locally (and the jobs it fans out), e.g. job spotify.podcast_episodes --show-name "Data Hackers"')
+    .description(
+      'run a job locally (and the jobs it fans out), e.g. job spotify.podcast_episodes --show-name "Data Hackers"',
+    )
     .argument('<name>', 'job name; `fanpulse jobs` lists them')
     .argument('[params...]', 'parameters as --name value or name=value (JSON for lists)')
     .option('--run-id <id>', 'reuse a run id (a rerun rewrites the same raw objects and rows)')
     .option('--no-drain', 'do not run the jobs this one fans out')
     .option('--json', 'print the run summaries as JSON on stdout')
     .allowUnknownOption()
-    .action(async (name: string, params: string[], options: { runId?: string; json?: boolean; drain?: boolean }) => {
-      process.exitCode = await runJobCommand(name, params, options);
-    });
+    .action(
+      async (
+        name: string,
+        params: string[],
+        options: { runId?: string; json?: boolean; drain?: boolean },
+      ) => {
+        process.exitCode = await runJobCommand(name, params, options);
+      },
+    );
 
   program
     .command('jobs')
@@ -71,7 +94,11 @@ export function registerCoreCommands(program: Command): void {
     .option('--source <source>', 'only this source, e.g. spotify')
     .option('--entity <entity>', 'only this entity, e.g. show_episodes')
     .action(async (o: { from: string; to: string; source?: string; entity?: string }) => {
-      process.exitCode = await runJobCommand('platform.replay', Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]), {});
+      process.exitCode = await runJobCommand(
+        'platform.replay',
+        Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
+        {},
+      );
     });
 
   program
@@ -98,12 +125,15 @@ export function registerCoreCommands(program: Command): void {
     .action(async (entity: string, file: string, o: { context: string }) => {
       const result = await mapFile(entity, file, JSON.parse(o.context) as Record<string, unknown>);
       for (const { table, row } of result.rows) console.log(JSON.stringify({ table, ...row }));
-      if (Object.keys(result.quality).length > 0) console.error(`quality: ${JSON.stringify(result.quality)}`);
+      if (Object.keys(result.quality).length > 0)
+        console.error(`quality: ${JSON.stringify(result.quality)}`);
     });
 
   program
     .command('schemas')
-    .description('write the generated schema files (BigQuery JSON, view SQL, manifest, docs/tables.md)')
+    .description(
+      'write the generated schema files (BigQuery JSON, view SQL, manifest, docs/tables.md)',
+    )
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
       const stale: string[] = [];
@@ -116,7 +146,13 @@ export function registerCoreCommands(program: Command): void {
           await writeFile(path, content);
         }
       }
-      console.error(o.check ? (stale.length ? `stale: ${stale.join(', ')}` : 'schemas up to date') : `wrote ${stale.length} file(s)`);
+      console.error(
+        o.check
+          ? stale.length
+            ? `stale: ${stale.join(', ')}`
+            : 'schemas up to date'
+          : `wrote ${stale.length} file(s)`,
+      );
       if (o.check && stale.length) process.exitCode = 1;
     });
 }

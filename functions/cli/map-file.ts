@@ -14,7 +14,11 @@ export interface MapResult {
 
 export class MapInputError extends Error {}
 
-export async function mapFile(entityName: string, file: string, context: Record<string, unknown> = {}): Promise<MapResult> {
+export async function mapFile(
+  entityName: string,
+  file: string,
+  context: Record<string, unknown> = {},
+): Promise<MapResult> {
   const mapper = findMapperByEntity(entityName);
   if (!mapper) {
     throw new MapInputError(
@@ -27,32 +31,56 @@ export async function mapFile(entityName: string, file: string, context: Record<
   } catch (error) {
     throw new MapInputError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const fromName = parseRawObjectPath(`raw/${mapper.source}/${mapper.entity}/dt=0000-00-00/${basename(file)}`);
+  const fromName = parseRawObjectPath(
+    `raw/${mapper.source}/${mapper.entity}/dt=0000-00-00/${basename(file)}`,
+  );
   const lines = toRawLines(text, mapper.source, mapper.entity, context, file);
   const quality = new QualityCounters();
   const rows: MapResult['rows'] = [];
   for (const line of lines) {
-    const run = { runId: fromName?.runId ?? line.run_id, runTime: fromName?.runTime ?? new Date(line.fetched_at) };
+    const run = {
+      runId: fromName?.runId ?? line.run_id,
+      runTime: fromName?.runTime ?? new Date(line.fetched_at),
+    };
     for (const { table, rows: tableRows } of mapper.map(line, run, quality)) {
-      for (const row of tableRows) rows.push({ table: table.name, row: row as Record<string, unknown> });
+      for (const row of tableRows)
+        rows.push({ table: table.name, row: row as Record<string, unknown> });
     }
   }
   return { rows, quality: quality.summary() };
 }
 
-function toRawLines(text: string, source: string, entity: string, context: Record<string, unknown>, file: string): RawLine[] {
+function toRawLines(
+  text: string,
+  source: string,
+  entity: string,
+  context: Record<string, unknown>,
+  file: string,
+): RawLine[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new MapInputError(`${file} is empty`);
   const whole = tryJson(trimmed);
   if (whole !== undefined && !rawLineSchema.safeParse(whole).success) {
     // A bare API answer: wrap it as a landed line would be.
     return [
-      { source, entity, run_id: 'map', fetched_at: new Date().toISOString(), request: { method: 'GET', url: file }, status: 200, context, body: whole },
+      {
+        source,
+        entity,
+        run_id: 'map',
+        fetched_at: new Date().toISOString(),
+        request: { method: 'GET', url: file },
+        status: 200,
+        context,
+        body: whole,
+      },
     ];
   }
   return trimmed.split('\n').map((l, i) => {
     const parsed = rawLineSchema.safeParse(tryJson(l));
-    if (!parsed.success) throw new MapInputError(`${file} line ${i + 1} is neither a landed raw line nor a JSON answer`);
+    if (!parsed.success)
+      throw new MapInputError(
+        `${file} line ${i + 1} is neither a landed raw line nor a JSON answer`,
+      );
     return { ...parsed.data, context: { ...parsed.data.context, ...context } };
   });
 }

@@ -16,5 +16,7 @@ export interface ScheduledJob extends Schedule {
 }
 
 export function schedules(): ScheduledJob[] {
-  return jobs.flatMap((job) => job.schedules.map((s) => ({ ...s, job: job.name, source: job.source })));
+  return jobs.flatMap((job) =>
+    job.schedules.map((s) => ({ ...s, job: job.name, source: job.source })),
+  );
 }

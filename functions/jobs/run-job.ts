@@ -2,7 +2,12 @@
 // Returns an outcome instead of throwing so each caller (Pub/Sub function, CLI, tests)
 // decides between acknowledging and retrying by the failure kind.
 import { dataQuality, jobRuns } from '../../schemas/platform.js';
-import { errorMessage, failureKindOf, InvalidInputError, type FailureKind } from '../platform/errors.js';
+import {
+  errorMessage,
+  failureKindOf,
+  InvalidInputError,
+  type FailureKind,
+} from '../platform/errors.js';
 import { QualityCounters } from '../platform/quality.js';
 import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
 import { RawLanding } from '../platform/raw-landing.js';
@@ -39,25 +44,40 @@ export interface RunOptions {
 }
 
 /** Validates a job message from outside; an unreadable one is an InvalidInputError. */
-export function parseJobMessage(input: unknown): { message: JobMessage; job: JobDefinition; params: unknown } {
+export function parseJobMessage(input: unknown): {
+  message: JobMessage;
+  job: JobDefinition;
+  params: unknown;
+} {
   const parsed = jobMessageSchema.safeParse(input);
   if (!parsed.success) {
-    throw new InvalidInputError(`malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`);
+    throw new InvalidInputError(
+      `malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`,
+    );
   }
   const job = findJob(parsed.data.job);
   if (!job) throw new InvalidInputError(`unknown job ${parsed.data.job}`);
   const params = job.params.safeParse(parsed.data.params);
   if (!params.success) {
-    throw new InvalidInputError(`invalid params for ${job.name}: ${params.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`);
+    throw new InvalidInputError(
+      `invalid params for ${job.name}: ${params.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return { message: parsed.data, job, params: params.data };
 }
 
-export async function runJobMessage(services: Services, input: unknown, options: RunOptions): Promise<RunSummary> {
+export async function runJobMessage(
+  services: Services,
+  input: unknown,
+  options: RunOptions,
+): Promise<RunSummary> {
   const started = services.clock.now().getTime();
   const log = services.log.child({ run_id: options.runId });
   const summary: RunSummary = {
-    job: typeof input === 'object' && input !== null && 'job' in input ? String((input as { job: unknown }).job) : 'unknown',
+    job:
+      typeof input === 'object' && input !== null && 'job' in input
+        ? String((input as { job: unknown }).job)
+        : 'unknown',
     runId: options.runId,
     outcome: 'succeeded',
     failureKind: null,
@@ -79,7 +99,11 @@ export async function runJobMessage(services: Services, input: unknown, options:
     summary.outcome = 'rejected';
     summary.failureKind = 'invalid-input';
     summary.error = errorMessage(error);
-    log.error('job message rejected', { job: summary.job, reason: summary.error, outcome: 'rejected' });
+    log.error('job message rejected', {
+      job: summary.job,
+      reason: summary.error,
+      outcome: 'rejected',
+    });
     return summary;
   }
   const { job, params } = parsed;
@@ -89,11 +113,18 @@ export async function runJobMessage(services: Services, input: unknown, options:
   const warehouse = await services.warehouse();
   const quality = new QualityCounters();
   const rows = new RowWriter(warehouse, quality, jobLog);
-  const landing = new RawLanding(await services.rawStore(), options, services.config.rawGzip, () => services.clock.now());
+  const landing = new RawLanding(await services.rawStore(), options, services.config.rawGzip, () =>
+    services.clock.now(),
+  );
   const budgetMs = options.budgetMs ?? services.config.runBudgetSeconds * 1000;
 
   const ctx: JobContext = {
-    run: { runId: options.runId, runTime: options.runTime, job: job.name, attempt: options.attempt ?? 1 },
+    run: {
+      runId: options.runId,
+      runTime: options.runTime,
+      job: job.name,
+      attempt: options.attempt ?? 1,
+    },
     services,
     log: jobLog,
     clock: services.clock,

@@ -12,20 +12,29 @@ export const replayParams = z
   .strictObject({
     from: day,
     to: day,
-    source: z.string().regex(/^[a-z]+$/).optional(),
-    entity: z.string().regex(/^[a-z_]+$/).optional(),
+    source: z
+      .string()
+      .regex(/^[a-z]+$/)
+      .optional(),
+    entity: z
+      .string()
+      .regex(/^[a-z_]+$/)
+      .optional(),
   })
   .refine((p) => p.from <= p.to, { message: 'from must not be after to' });
 
 export const replayJob = defineJob({
   name: 'platform.replay',
   source: 'platform',
-  description: 'Loads raw objects of a date range (optionally one source/entity) into the warehouse again, idempotently.',
+  description:
+    'Loads raw objects of a date range (optionally one source/entity) into the warehouse again, idempotently.',
   params: replayParams,
   schedules: [],
   async run(ctx, params) {
     const store = await ctx.services.rawStore();
-    const prefix = params.source ? `raw/${params.source}/${params.entity ? `${params.entity}/` : ''}` : 'raw/';
+    const prefix = params.source
+      ? `raw/${params.source}/${params.entity ? `${params.entity}/` : ''}`
+      : 'raw/';
     const objects = (await store.list(prefix))
       .map((path) => ({ path, parsed: parseRawObjectPath(path) }))
       .filter(({ parsed }) => parsed && parsed.day >= params.from && parsed.day <= params.to)
@@ -47,7 +56,8 @@ export const replayJob = defineJob({
           ctx.quality.count('replay', 'unreadable_raw_line', path);
           continue;
         }
-        for (const { table, rows } of mapper.map(line.data, run, ctx.quality)) await ctx.rows.add(table, rows);
+        for (const { table, rows } of mapper.map(line.data, run, ctx.quality))
+          await ctx.rows.add(table, rows);
         lines += 1;
       }
       done += 1;

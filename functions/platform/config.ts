@@ -68,8 +68,16 @@ const platformSchema = z
     const need = (cond: boolean, what: string, variable: string) => {
       if (cond) ctx.addIssue({ code: 'custom', path: [variable], message: `required for ${what}` });
     };
-    need(c.rawStore === 'gcs' && !c.rawBucket, 'the Cloud Storage raw store', 'FANPULSE_RAW_BUCKET');
-    need(c.stateStore === 'gcs' && !c.stateBucket, 'the Cloud Storage state store', 'FANPULSE_STATE_BUCKET');
+    need(
+      c.rawStore === 'gcs' && !c.rawBucket,
+      'the Cloud Storage raw store',
+      'FANPULSE_RAW_BUCKET',
+    );
+    need(
+      c.stateStore === 'gcs' && !c.stateBucket,
+      'the Cloud Storage state store',
+      'FANPULSE_STATE_BUCKET',
+    );
     need(c.secrets === 'secret-manager' && !c.project, 'Secret Manager', 'GOOGLE_CLOUD_PROJECT');
     need(c.queue === 'pubsub' && !c.project, 'Pub/Sub', 'GOOGLE_CLOUD_PROJECT');
   });

@@ -19,14 +19,12 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env, what: string)
 }
 
 /** Comma-separated list in one variable, trimmed, empties dropped. */
-export const csv = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((p) => p.trim())
-      .filter((p) => p.length > 0),
-  );
+export const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0),
+);
 
 export const positiveInt = z.coerce.number().int().positive();
 export const nonNegativeInt = z.coerce.number().int().nonnegative();

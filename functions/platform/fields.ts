@@ -31,7 +31,8 @@ export class FieldReader {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string') return this.bad(field, 'a string', v);
     if (options.nonEmpty && v.trim() === '') return this.bad(field, 'a non-empty string', v);
-    if (options.pattern && !options.pattern.test(v)) return this.bad(field, `a string matching ${options.pattern}`, v);
+    if (options.pattern && !options.pattern.test(v))
+      return this.bad(field, `a string matching ${options.pattern}`, v);
     return v;
   }
 
@@ -39,7 +40,8 @@ export class FieldReader {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) return this.bad(field, 'an integer', v);
-    if (options.min !== undefined && v < options.min) return this.bad(field, `an integer >= ${options.min}`, v);
+    if (options.min !== undefined && v < options.min)
+      return this.bad(field, `an integer >= ${options.min}`, v);
     return v;
   }
 
@@ -53,7 +55,9 @@ export class FieldReader {
   oneOf<T extends string>(field: string, allowed: readonly T[]): T | null {
     const v = this.string(field);
     if (v === null) return null;
-    return (allowed as readonly string[]).includes(v) ? (v as T) : this.bad(field, `one of ${allowed.join('/')}`, v);
+    return (allowed as readonly string[]).includes(v)
+      ? (v as T)
+      : this.bad(field, `one of ${allowed.join('/')}`, v);
   }
 
   url(field: string): string | null {
@@ -61,7 +65,9 @@ export class FieldReader {
     if (v === null) return null;
     try {
       const u = new URL(v);
-      return u.protocol === 'https:' || u.protocol === 'http:' ? v : this.bad(field, 'an http(s) URL', v);
+      return u.protocol === 'https:' || u.protocol === 'http:'
+        ? v
+        : this.bad(field, 'an http(s) URL', v);
     } catch {
       return this.bad(field, 'a URL', v);
     }
@@ -70,7 +76,8 @@ export class FieldReader {
   stringArray(field: string): string[] | null {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return this.bad(field, 'an array of strings', v);
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+      return this.bad(field, 'an array of strings', v);
     return v as string[];
   }
 

@@ -51,7 +51,11 @@ export interface JsonAnswer {
 
 export interface SourceHttp {
   getJson(path: string, searchParams?: Record<string, string | number>): Promise<JsonAnswer>;
-  postForm(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<JsonAnswer>;
+  postForm(
+    path: string,
+    form: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<JsonAnswer>;
   /** HTTP requests actually sent, retries included. */
   readonly calls: number;
 }
@@ -67,15 +71,20 @@ export function parseRetryAfter(value: string | null, now: Date): number | null 
 
 export function defaultVerdict(answer: FailedAnswer, now: Date): Verdict {
   const { status } = answer;
-  if (status === 429) return { action: 'wait', seconds: parseRetryAfter(answer.headers.get('retry-after'), now) };
+  if (status === 429)
+    return { action: 'wait', seconds: parseRetryAfter(answer.headers.get('retry-after'), now) };
   if (status === 408 || status >= 500) return { action: 'retry' };
-  if (status === 401 || status === 403) return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
+  if (status === 401 || status === 403)
+    return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
   return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
 }
 
 /** Full jitter over a capped exponential: spreads retries of many instances apart. */
 export function backoffMs(attempt: number, policy: HttpPolicyConfig, random: () => number): number {
-  const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(
+    policy.backoffMaxMs,
+    policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1),
+  );
   return Math.round(random() * ceiling);
 }
 
@@ -91,7 +100,11 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const verdictOf = (error: HTTPError): Verdict => {
     const cached = verdicts.get(error);
     if (cached) return cached;
-    const answer = { status: error.response.status, body: error.data, headers: error.response.headers };
+    const answer = {
+      status: error.response.status,
+      body: error.data,
+      headers: error.response.headers,
+    };
     const verdict = options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
     verdicts.set(error, verdict);
     return verdict;
@@ -140,7 +153,11 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
             state.refreshed = true;
             const headers = new Headers(request.headers);
             await options.authorize(headers, true);
-            return ky.retry({ request: new Request(request, { headers }), code: TOKEN_REFRESHED, delay: 0 });
+            return ky.retry({
+              request: new Request(request, { headers }),
+              code: TOKEN_REFRESHED,
+              delay: 0,
+            });
           }
           if (response.ok && isJson(response)) {
             const text = await response.text();
@@ -166,7 +183,11 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const send = async (
     method: 'get' | 'post',
     path: string,
-    extra: { searchParams?: Record<string, string | number>; body?: URLSearchParams; headers?: Record<string, string> },
+    extra: {
+      searchParams?: Record<string, string | number>;
+      body?: URLSearchParams;
+      headers?: Record<string, string>;
+    },
   ): Promise<JsonAnswer> => {
     try {
       const response = await client(path.replace(/^\//, ''), {
@@ -175,7 +196,12 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         context: { refreshed: false },
       });
       const text = await response.text();
-      return { url: response.url, status: response.status, body: parseJsonOrText(text), headers: response.headers };
+      return {
+        url: response.url,
+        status: response.status,
+        body: parseJsonOrText(text),
+        headers: response.headers,
+      };
     } catch (error) {
       throw translate(error, options.source, verdictOf, withinBudget);
     }
@@ -183,7 +209,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
 
   return {
     getJson: (path, searchParams) => send('get', path, searchParams ? { searchParams } : {}),
-    postForm: (path, form, headers) => send('post', path, { body: new URLSearchParams(form), ...(headers ? { headers } : {}) }),
+    postForm: (path, form, headers) =>
+      send('post', path, { body: new URLSearchParams(form), ...(headers ? { headers } : {}) }),
     get calls() {
       return calls;
     },
@@ -204,7 +231,13 @@ function translate(
     const where = `${source} ${error.request.method} ${url}`;
     switch (verdict.action) {
       case 'retry':
-        return new SourceHttpError('transient', status, url, `${where} failed with HTTP ${status} after retries`, error.data);
+        return new SourceHttpError(
+          'transient',
+          status,
+          url,
+          `${where} failed with HTTP ${status} after retries`,
+          error.data,
+        );
       case 'wait':
         if (!withinBudget(verdict.seconds)) {
           return new DeferredError(
@@ -213,18 +246,38 @@ function translate(
             verdict.seconds,
           );
         }
-        return new SourceHttpError('transient', status, url, `${where} still rate limited after retries`, error.data);
+        return new SourceHttpError(
+          'transient',
+          status,
+          url,
+          `${where} still rate limited after retries`,
+          error.data,
+        );
       case 'defer':
-        return new DeferredError(`${where}: ${verdict.reason}; deferring the rest of the work`, verdict.reason, verdict.seconds);
+        return new DeferredError(
+          `${where}: ${verdict.reason}; deferring the rest of the work`,
+          verdict.reason,
+          verdict.seconds,
+        );
       case 'fail':
-        return new SourceHttpError(verdict.kind, status, url, `${where}: ${verdict.reason}`, error.data);
+        return new SourceHttpError(
+          verdict.kind,
+          status,
+          url,
+          `${where}: ${verdict.reason}`,
+          error.data,
+        );
     }
   }
   if (isForceRetryError(error)) {
-    return new TransientError(`${source}: answers stayed unreadable after retries (${error.message})`);
+    return new TransientError(
+      `${source}: answers stayed unreadable after retries (${error.message})`,
+    );
   }
   if (isTimeoutError(error) || isNetworkError(error)) {
-    return new TransientError(`${source}: ${error.message} (${redactUrl(error.request.url)})`, { cause: error });
+    return new TransientError(`${source}: ${error.message} (${redactUrl(error.request.url)})`, {
+      cause: error,
+    });
   }
   return error instanceof Error ? error : new TransientError(String(error));
 }

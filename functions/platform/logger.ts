@@ -72,8 +72,7 @@ export function createLogger(
     warn: (m, f) => write('WARNING', m, f),
     error: (m, f) => write('ERROR', m, f),
     alert: (m, f) => write('ALERT', m, f),
-    child: (more) =>
-      createLogger({ ...options, redactor, sink, labels: { ...labels, ...more } }),
+    child: (more) => createLogger({ ...options, redactor, sink, labels: { ...labels, ...more } }),
   };
 }
 
@@ -92,7 +91,11 @@ function describeError(error: Error): Record<string, unknown> {
 }
 
 /** A sink that keeps lines in memory, for tests and the secret-hygiene scan. */
-export function memorySink(): { sink: LogSink; lines: string[]; entries(): Array<Record<string, unknown>> } {
+export function memorySink(): {
+  sink: LogSink;
+  lines: string[];
+  entries(): Array<Record<string, unknown>>;
+} {
   const lines: string[] = [];
   return {
     sink: (line) => lines.push(line),

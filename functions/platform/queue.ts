@@ -8,7 +8,10 @@ export const jobMessageSchema = z.strictObject({
   requestedAt: z.iso.datetime({ offset: true }).optional(),
   attempt: z.number().int().nonnegative().optional(),
   /** Set by planners: the child's run id, so re-planning yields the same child runs. */
-  runId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/).optional(),
+  runId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/)
+    .optional(),
   /** Earliest time the job should run (deferrals); subscribers re-queue if early. */
   notBefore: z.iso.datetime({ offset: true }).optional(),
 });
@@ -34,7 +37,11 @@ export function topicForJob(job: string, prefix: string): string {
 
 export class MemoryQueue implements JobQueue {
   readonly kind = 'memory' as const;
-  readonly published: Array<{ id: string; message: JobMessage; attributes: Record<string, string> }> = [];
+  readonly published: Array<{
+    id: string;
+    message: JobMessage;
+    attributes: Record<string, string>;
+  }> = [];
   private next = 0;
 
   async publish(message: JobMessage, options: PublishOptions = {}): Promise<string> {

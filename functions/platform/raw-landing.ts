@@ -26,20 +26,40 @@ export const rawLineSchema = z.object({
 export type RawLine = z.infer<typeof rawLineSchema>;
 
 export function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
-export function rawObjectPath(source: string, entity: string, run: RunIdentity, gzip = false): string {
+export function rawObjectPath(
+  source: string,
+  entity: string,
+  run: RunIdentity,
+  gzip = false,
+): string {
   const safeRun = run.runId.replace(/[^A-Za-z0-9._-]/g, '_');
   const day = run.runTime.toISOString().slice(0, 10);
   return `raw/${source}/${entity}/dt=${day}/${entity}_${compactTimestamp(run.runTime)}_${safeRun}.ndjson${gzip ? '.gz' : ''}`;
 }
 
 /** Parses dt and run id back out of an object name (for replay). */
-export function parseRawObjectPath(path: string): { source: string; entity: string; day: string; runId: string; runTime: Date } | null {
-  const m = /^raw\/([^/]+)\/([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/[^/]+?_(\d{8}T\d{6}Z)_(.+)\.ndjson(\.gz)?$/.exec(path);
+export function parseRawObjectPath(
+  path: string,
+): { source: string; entity: string; day: string; runId: string; runTime: Date } | null {
+  const m =
+    /^raw\/([^/]+)\/([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/[^/]+?_(\d{8}T\d{6}Z)_(.+)\.ndjson(\.gz)?$/.exec(
+      path,
+    );
   if (!m) return null;
-  const [, source, entity, day, stamp, runId] = m as unknown as [string, string, string, string, string, string];
+  const [, source, entity, day, stamp, runId] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const iso = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`;
   return { source, entity, day, runId, runTime: new Date(iso) };
 }

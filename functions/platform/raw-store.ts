@@ -78,7 +78,10 @@ export class LocalRawStore implements RawStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const base = join(this.root, prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '');
+    const base = join(
+      this.root,
+      prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '',
+    );
     const found: string[] = [];
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);

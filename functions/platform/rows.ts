@@ -27,7 +27,9 @@ export class RowWriter {
     for (const row of rows) {
       const parsed = table.rowSchema.safeParse(row);
       if (!parsed.success) {
-        const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        const reason = parsed.error.issues
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ');
         this.quality.count(table.name, 'rejected_row', reason);
         continue;
       }
@@ -47,7 +49,10 @@ export class RowWriter {
     entry.rows = [];
     const outcome = await this.warehouse.insert(entry.table, rows);
     this.insertRequests += outcome.requests;
-    this.written.set(entry.table.name, (this.written.get(entry.table.name) ?? 0) + outcome.inserted);
+    this.written.set(
+      entry.table.name,
+      (this.written.get(entry.table.name) ?? 0) + outcome.inserted,
+    );
     for (const rejected of outcome.rejected) {
       this.quality.count(entry.table.name, 'warehouse_rejected_row', rejected.reason);
     }

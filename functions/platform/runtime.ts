@@ -86,7 +86,11 @@ export function createServices(options: CreateServicesOptions = {}): Services {
       if (o.warehouse) return o.warehouse;
       if (config.warehouse === 'bigquery') {
         const { BigQueryWarehouse } = await import('./warehouse-bigquery.js');
-        openedWarehouse = new BigQueryWarehouse({ projectId: project, dataset: config.dataset, location: config.bigqueryLocation });
+        openedWarehouse = new BigQueryWarehouse({
+          projectId: project,
+          dataset: config.dataset,
+          location: config.bigqueryLocation,
+        });
       } else {
         const { openDuckDbWarehouse } = await import('./warehouse-duckdb.js');
         openedWarehouse = await openDuckDbWarehouse(config.duckdbPath);
@@ -119,7 +123,11 @@ export function createServices(options: CreateServicesOptions = {}): Services {
       if (o.state) return o.state;
       if (config.stateStore === 'gcs') {
         const { GcsStateStore } = await import('./state-gcs.js');
-        return new GcsStateStore({ bucket: config.stateBucket ?? '', projectId: project, prefix: 'state/' });
+        return new GcsStateStore({
+          bucket: config.stateBucket ?? '',
+          projectId: project,
+          prefix: 'state/',
+        });
       }
       return new FileStateStore(join(config.dataDir, 'state'));
     }),

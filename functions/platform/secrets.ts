@@ -24,7 +24,9 @@ export class EnvSecrets implements Secrets {
     const variable = envNameForSecret(name);
     const value = this.env[variable];
     if (value === undefined || value === '') {
-      throw new PermanentError(`secret ${name} is not set: export ${variable} (local secrets come from the environment)`);
+      throw new PermanentError(
+        `secret ${name} is not set: export ${variable} (local secrets come from the environment)`,
+      );
     }
     this.redactor.add(value);
     return value;

@@ -41,7 +41,8 @@ export async function updateState<S extends z.ZodType>(
 }
 
 function assertKey(key: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) || key.includes('..')) throw new Error(`bad state key ${key}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) || key.includes('..'))
+    throw new Error(`bad state key ${key}`);
 }
 
 export class FileStateStore implements StateStore {
@@ -71,7 +72,9 @@ export class FileStateStore implements StateStore {
       .then((t) => String((JSON.parse(t) as { version: number }).version))
       .catch(() => null);
     if (current !== options.ifVersion) {
-      throw new StateConflictError(`state ${key} changed (expected version ${options.ifVersion}, found ${current})`);
+      throw new StateConflictError(
+        `state ${key} changed (expected version ${options.ifVersion}, found ${current})`,
+      );
     }
     const version = (current === null ? 0 : Number(current)) + 1;
     const temp = `${path}.tmp-${process.pid}`;

@@ -4,11 +4,17 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { TableDef } from '../../schemas/define.js';
-import { DUCKDB_TYPES, duckdbTableDdl, duckdbViewDdl, storedColumns } from '../../schemas/generate.js';
+import {
+  DUCKDB_TYPES,
+  duckdbTableDdl,
+  duckdbViewDdl,
+  storedColumns,
+} from '../../schemas/generate.js';
 import { tables, viewsInDependencyOrder } from '../../schemas/index.js';
 import type { InsertOutcome, StoredRow, Warehouse } from './warehouse.js';
 
-const ROWS_PER_STATEMENT = 500;
+// Reported like BigQuery's insertAll requests so run summaries compare across backends.
+const ROWS_PER_REQUEST = 500;
 
 export async function openDuckDbWarehouse(path: string): Promise<Warehouse> {
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
@@ -32,24 +38,48 @@ class DuckDbWarehouse implements Warehouse {
 
   async insert(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
     await this.ensureSchema();
+    if (rows.length === 0) return { inserted: 0, rejected: [], requests: 0 };
     const columns = storedColumns(table);
     const unique = [...new Map(rows.map((r) => [r.insert_id, r])).values()];
-    let requests = 0;
-    for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
-      const chunk = unique.slice(start, start + ROWS_PER_STATEMENT);
-      const values: (string | null)[] = [];
-      const tuples = chunk.map((row) => {
-        const placeholders = columns.map(([name, c]) => {
-          values.push(c.type === 'JSON' ? jsonText(row[name]) : toText(row[name]));
-          return `CAST($${values.length} AS ${DUCKDB_TYPES[c.type]})`;
-        });
-        return `(${placeholders.join(', ')})`;
-      });
-      const sql = `INSERT OR REPLACE INTO ${table.name} (${columns.map(([n]) => n).join(', ')}) VALUES ${tuples.join(', ')}`;
-      await this.connection.run(sql, values);
-      requests += 1;
+    // Appending text into an untyped staging table, then one set-based upsert with casts,
+    // is an order of magnitude faster than binding thousands of statement parameters.
+    const stage = await this.stagingTable(table);
+    const appender = await this.connection.createAppender(stage);
+    for (const row of unique) {
+      for (const [name, c] of columns) {
+        const text = c.type === 'JSON' ? jsonText(row[name]) : toText(row[name]);
+        if (text === null) appender.appendNull();
+        else appender.appendVarchar(text);
+      }
+      appender.endRow();
     }
-    return { inserted: unique.length, rejected: [], requests };
+    appender.closeSync();
+    const names = columns.map(([n]) => n).join(', ');
+    const casts = columns.map(([n, c]) => `CAST(${n} AS ${DUCKDB_TYPES[c.type]})`).join(', ');
+    try {
+      await this.connection.run(
+        `INSERT OR REPLACE INTO ${table.name} (${names}) SELECT ${casts} FROM ${stage}`,
+      );
+    } finally {
+      await this.connection.run(`DELETE FROM ${stage}`);
+    }
+    return {
+      inserted: unique.length,
+      rejected: [],
+      requests: Math.ceil(unique.length / ROWS_PER_REQUEST),
+    };
+  }
+
+  private readonly staged = new Set<string>();
+
+  private async stagingTable(table: TableDef): Promise<string> {
+    const name = `stage_${table.name}`;
+    if (!this.staged.has(name)) {
+      const columns = storedColumns(table).map(([n]) => `${n} VARCHAR`);
+      await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
+      this.staged.add(name);
+    }
+    return name;
   }
 
   async query(sql: string, params: Record<string, string | number | boolean | null> = {}) {
@@ -72,7 +102,8 @@ class DuckDbWarehouse implements Warehouse {
 function toText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 
@@ -84,7 +115,9 @@ function jsonText(value: unknown): string | null {
 // strings (never rounded), timestamps as ISO strings.
 function plainValue(value: unknown): unknown {
   if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
   }
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(plainValue);

@@ -3,7 +3,11 @@
 import type { TableDef } from '../../schemas/define.js';
 import { stableId } from './hash.js';
 
-export type StoredRow = Record<string, unknown> & { insert_id: string; run_id: string; collected_at: string };
+export type StoredRow = Record<string, unknown> & {
+  insert_id: string;
+  run_id: string;
+  collected_at: string;
+};
 
 export interface RejectedRow {
   insertId: string;
@@ -23,7 +27,10 @@ export interface Warehouse {
   ensureSchema(): Promise<void>;
   insert(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome>;
   /** Read-only SQL with named parameters (@name); table names unqualified. */
-  query(sql: string, params?: Record<string, string | number | boolean | null>): Promise<Array<Record<string, unknown>>>;
+  query(
+    sql: string,
+    params?: Record<string, string | number | boolean | null>,
+  ): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -34,7 +41,12 @@ export function insertIdFor(table: TableDef, row: Record<string, unknown>): stri
 }
 
 /** Splits rows into batches under both a row and a byte ceiling (BigQuery: 500 rows, 10 MB). */
-export function batchRows<T>(rows: readonly T[], maxRows: number, maxBytes: number, size: (row: T) => number): T[][] {
+export function batchRows<T>(
+  rows: readonly T[],
+  maxRows: number,
+  maxBytes: number,
+  size: (row: T) => number,
+): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

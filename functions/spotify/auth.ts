@@ -44,7 +44,11 @@ export class SpotifyTokenProvider {
     const basic = Buffer.from(`${id}:${secret}`).toString('base64');
     let answer;
     try {
-      answer = await this.http.postForm('api/token', { grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
+      answer = await this.http.postForm(
+        'api/token',
+        { grant_type: 'client_credentials' },
+        { authorization: `Basic ${basic}` },
+      );
     } catch (error) {
       if (error instanceof PermanentError || (error as { kind?: string }).kind === 'permanent') {
         throw new PermanentError(
@@ -54,7 +58,8 @@ export class SpotifyTokenProvider {
       throw error;
     }
     const parsed = tokenAnswer.safeParse(answer.body);
-    if (!parsed.success) throw new TransientError('Spotify token endpoint answered without a usable access_token');
+    if (!parsed.success)
+      throw new TransientError('Spotify token endpoint answered without a usable access_token');
     this.cached = {
       token: parsed.data.access_token,
       expiresAt: this.clock.now().getTime() + parsed.data.expires_in * 1000,

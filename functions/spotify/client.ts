@@ -4,7 +4,13 @@ import { z } from 'zod';
 import type { Clock } from '../platform/clock.js';
 import type { HttpPolicyConfig } from '../platform/config.js';
 import { isRecord } from '../platform/fields.js';
-import { createSourceHttp, parseRetryAfter, type JsonAnswer, type SourceHttp, type Verdict } from '../platform/http.js';
+import {
+  createSourceHttp,
+  parseRetryAfter,
+  type JsonAnswer,
+  type SourceHttp,
+  type Verdict,
+} from '../platform/http.js';
 import type { Secrets } from '../platform/secrets.js';
 import { SourceHttpError } from '../platform/errors.js';
 import { SpotifyTokenProvider } from './auth.js';
@@ -27,7 +33,12 @@ export interface SpotifyClientDeps {
   random?: () => number;
 }
 
-export function spotifyVerdict(status: number, body: unknown, headers: Headers, now: Date): Verdict | undefined {
+export function spotifyVerdict(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  now: Date,
+): Verdict | undefined {
   const error = isRecord(body) && isRecord(body.error) ? body.error : null;
   const message = error && typeof error.message === 'string' ? error.message : `HTTP ${status}`;
   if (status === 429 && error?.reason === 'QUOTA_EXCEEDED') {
@@ -37,10 +48,18 @@ export function spotifyVerdict(status: number, body: unknown, headers: Headers, 
       seconds: parseRetryAfter(headers.get('retry-after'), now),
     };
   }
-  if (status === 404) return { action: 'fail', kind: 'permanent', reason: `not found (${message})` };
-  if (status === 400) return { action: 'fail', kind: 'permanent', reason: `bad request (${message})` };
-  if (status === 401) return { action: 'fail', kind: 'permanent', reason: `token rejected after a refresh (${message})` };
-  if (status === 403) return { action: 'fail', kind: 'permanent', reason: `forbidden (${message})` };
+  if (status === 404)
+    return { action: 'fail', kind: 'permanent', reason: `not found (${message})` };
+  if (status === 400)
+    return { action: 'fail', kind: 'permanent', reason: `bad request (${message})` };
+  if (status === 401)
+    return {
+      action: 'fail',
+      kind: 'permanent',
+      reason: `token rejected after a refresh (${message})`,
+    };
+  if (status === 403)
+    return { action: 'fail', kind: 'permanent', reason: `forbidden (${message})` };
   return undefined;
 }
 
@@ -54,8 +73,16 @@ export class SpotifyClient {
   constructor(deps: SpotifyClientDeps) {
     this.config = deps.config;
     this.limits = TIER_LIMITS[deps.config.tier];
-    const base = { policy: deps.policy, clock: deps.clock, ...(deps.random ? { random: deps.random } : {}) };
-    this.accounts = createSourceHttp({ ...base, source: 'spotify-accounts', baseUrl: deps.config.accountsBaseUrl });
+    const base = {
+      policy: deps.policy,
+      clock: deps.clock,
+      ...(deps.random ? { random: deps.random } : {}),
+    };
+    this.accounts = createSourceHttp({
+      ...base,
+      source: 'spotify-accounts',
+      baseUrl: deps.config.accountsBaseUrl,
+    });
     this.tokens = new SpotifyTokenProvider(
       this.accounts,
       deps.secrets,
@@ -87,7 +114,11 @@ export class SpotifyClient {
   }
 
   /** GET for shows and episodes: without a market they answer 404 for a client-credentials token. */
-  getInMarket(path: string, params: Record<string, string | number> = {}, market?: string): Promise<JsonAnswer> {
+  getInMarket(
+    path: string,
+    params: Record<string, string | number> = {},
+    market?: string,
+  ): Promise<JsonAnswer> {
     return this.api.getJson(path, { ...params, market: market ?? this.config.market });
   }
 }

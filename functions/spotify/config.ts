@@ -5,8 +5,22 @@ export type SpotifyTier = 'development' | 'extended';
 
 /** Page caps and endpoint availability per access tier (shared/api-facts.md, 2026). */
 export const TIER_LIMITS = {
-  development: { search: 10, artistAlbums: 10, showEpisodes: 50, albumTracks: 50, batchGets: false, topTracks: false },
-  extended: { search: 50, artistAlbums: 50, showEpisodes: 50, albumTracks: 50, batchGets: true, topTracks: true },
+  development: {
+    search: 10,
+    artistAlbums: 10,
+    showEpisodes: 50,
+    albumTracks: 50,
+    batchGets: false,
+    topTracks: false,
+  },
+  extended: {
+    search: 50,
+    artistAlbums: 50,
+    showEpisodes: 50,
+    albumTracks: 50,
+    batchGets: true,
+    topTracks: true,
+  },
 } as const satisfies Record<SpotifyTier, unknown>;
 
 /** Search results never go past this offset, whatever the tier. */

@@ -25,7 +25,10 @@ export function spotifyClientFor(services: Services): Promise<SpotifyClient> {
 }
 
 /** Runs `work` with the client and adds the requests it sent to the run's API-call count. */
-export async function withSpotify<T>(ctx: JobContext, work: (client: SpotifyClient) => Promise<T>): Promise<T> {
+export async function withSpotify<T>(
+  ctx: JobContext,
+  work: (client: SpotifyClient) => Promise<T>,
+): Promise<T> {
   const client = await spotifyClientFor(ctx.services);
   const before = client.calls;
   try {

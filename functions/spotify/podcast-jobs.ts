@@ -26,7 +26,10 @@ export const podcastShowsParams = z.strictObject({
 
 export const podcastEpisodesParams = z
   .strictObject({
-    showId: z.string().regex(/^[0-9A-Za-z]{1,64}$/).optional(),
+    showId: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,64}$/)
+      .optional(),
     showName: z.string().trim().min(1).max(200).optional(),
     terms: z.array(z.string().trim().min(1).max(200)).max(20).default(['Grupo Boticário']),
     searchDepth: z.coerce.number().int().min(1).max(SEARCH_MAX_OFFSET).default(50),
@@ -49,13 +52,22 @@ async function searchShows(
   let seen = 0;
   while (seen < limit && offset < SEARCH_MAX_OFFSET) {
     const pageSize = Math.min(cap, limit - seen);
-    const answer = await client.getInMarket('search', { q: term, type: 'show', limit: pageSize, offset }, marketCode);
+    const answer = await client.getInMarket(
+      'search',
+      { q: term, type: 'show', limit: pageSize, offset },
+      marketCode,
+    );
     await ingest(ctx, showSearchMapper, answer, { term, offset, market: marketCode });
     const page = readPage(answer, 'shows');
     seen += page.items.length;
     ctx.progress(`shows for "${term}"`, seen, Math.min(limit, page.total));
     if (visit(page.items, offset)) break;
-    if (page.items.length < pageSize || page.next === null || offset + page.items.length >= page.total) break;
+    if (
+      page.items.length < pageSize ||
+      page.next === null ||
+      offset + page.items.length >= page.total
+    )
+      break;
     offset += page.items.length;
   }
   return seen;
@@ -78,7 +90,14 @@ export const podcastShowsJob = defineJob({
   run: (ctx, params) =>
     withSpotify(ctx, async (client) => {
       const marketCode = params.market ?? client.config.market;
-      const seen = await searchShows(ctx, client, params.term, params.limit, marketCode, () => false);
+      const seen = await searchShows(
+        ctx,
+        client,
+        params.term,
+        params.limit,
+        marketCode,
+        () => false,
+      );
       ctx.addItems(seen);
       return { details: { term: params.term, shows: seen } };
     }),
@@ -108,7 +127,9 @@ async function resolveShowByName(
   if (found === null) {
     throw new PermanentError(
       `no show named "${name}" among the first ${depth} search results in market ${marketCode}` +
-        (candidates.length ? ` (closest: ${candidates.map((c) => `"${c}"`).join(', ')}); pass showId to choose one` : ''),
+        (candidates.length
+          ? ` (closest: ${candidates.map((c) => `"${c}"`).join(', ')}); pass showId to choose one`
+          : ''),
     );
   }
   return found;
@@ -133,7 +154,14 @@ export const podcastEpisodesJob = defineJob({
     withSpotify(ctx, async (client) => {
       const marketCode = params.market ?? client.config.market;
       const showId =
-        params.showId ?? (await resolveShowByName(ctx, client, params.showName ?? '', params.searchDepth, marketCode));
+        params.showId ??
+        (await resolveShowByName(
+          ctx,
+          client,
+          params.showName ?? '',
+          params.searchDepth,
+          marketCode,
+        ));
       if (params.showId) {
         const show = await client.getInMarket(`shows/${showId}`, {}, marketCode);
         await ingest(ctx, showMapper, show, { market: marketCode });
@@ -142,8 +170,16 @@ export const podcastEpisodesJob = defineJob({
       let offset = 0;
       let fetched = 0;
       for (;;) {
-        const answer = await client.getInMarket(`shows/${showId}/episodes`, { limit: cap, offset }, marketCode);
-        await ingest(ctx, showEpisodesMapper, answer, { show_id: showId, market: marketCode, terms: params.terms });
+        const answer = await client.getInMarket(
+          `shows/${showId}/episodes`,
+          { limit: cap, offset },
+          marketCode,
+        );
+        await ingest(ctx, showEpisodesMapper, answer, {
+          show_id: showId,
+          market: marketCode,
+          terms: params.terms,
+        });
         const page = readPage(answer);
         fetched += page.items.length;
         ctx.progress('episodes', fetched, page.total);

@@ -1,6 +1,10 @@
 // Raw Spotify podcast answers → typed rows. Pure functions of the landed line, shared by
 // live runs, replay and `fanpulse map`.
-import { spotifyEpisodeMentions, spotifyEpisodes, spotifyShows } from '../../schemas/spotify-podcasts.js';
+import {
+  spotifyEpisodeMentions,
+  spotifyEpisodes,
+  spotifyShows,
+} from '../../schemas/spotify-podcasts.js';
 import type { RowOf } from '../../schemas/define.js';
 import { FieldReader, isRecord } from '../platform/fields.js';
 import { standardFields, tableRows, type EntityMapper } from '../platform/ingest.js';
@@ -27,9 +31,16 @@ function spotifyUrl(r: FieldReader): string | null {
 }
 
 /** Reads the record's id; without a valid one the record is rejected and counted. */
-function readId(item: unknown, table: string, quality: QualityCounters): { r: FieldReader; id: string } | null {
+function readId(
+  item: unknown,
+  table: string,
+  quality: QualityCounters,
+): { r: FieldReader; id: string } | null {
   if (!isRecord(item)) {
-    quality.rejectedRecord(table, `expected an object, got ${item === null ? 'null' : typeof item}`);
+    quality.rejectedRecord(
+      table,
+      `expected an object, got ${item === null ? 'null' : typeof item}`,
+    );
     return null;
   }
   const id = item.id;
@@ -85,7 +96,10 @@ export function mapEpisode(
   const { r, id } = read;
   const precision = r.oneOf('release_date_precision', PRECISIONS);
   // The date is kept as Spotify wrote it; it is only checked against its own precision.
-  const releaseDate = r.string('release_date', precision ? { pattern: RELEASE_DATE[precision] } : {});
+  const releaseDate = r.string(
+    'release_date',
+    precision ? { pattern: RELEASE_DATE[precision] } : {},
+  );
   return {
     episode_id: id,
     show_id: extra.showId,
@@ -104,7 +118,11 @@ export function mapEpisode(
   };
 }
 
-export function mentionRows(episodes: EpisodeRow[], terms: readonly string[], run: RunIdentity): MentionRow[] {
+export function mentionRows(
+  episodes: EpisodeRow[],
+  terms: readonly string[],
+  run: RunIdentity,
+): MentionRow[] {
   return episodes.flatMap((e) =>
     terms.map((term) => {
       const inName = mentions(e.name, term);
@@ -132,7 +150,13 @@ function contextNumber(line: RawLine, key: string): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function items(body: unknown, wrapper: string | null, line: RawLine, table: string, quality: QualityCounters): unknown[] {
+function items(
+  body: unknown,
+  wrapper: string | null,
+  line: RawLine,
+  table: string,
+  quality: QualityCounters,
+): unknown[] {
   const container = wrapper === null ? body : isRecord(body) ? body[wrapper] : undefined;
   if (isRecord(container) && Array.isArray(container.items)) return container.items;
   quality.count(table, 'malformed_answer', `${line.request.url}: no items array`);
@@ -148,7 +172,9 @@ export const showSearchMapper: EntityMapper = {
     const offset = contextNumber(line, 'offset');
     const market = contextString(line, 'market');
     const rows = items(line.body, 'shows', line, spotifyShows.name, quality)
-      .map((item, i) => mapShow(item, { market, searchTerm: term, searchRank: offset + i + 1 }, run, quality))
+      .map((item, i) =>
+        mapShow(item, { market, searchTerm: term, searchRank: offset + i + 1 }, run, quality),
+      )
       .filter((r): r is ShowRow => r !== null);
     return [tableRows(spotifyShows, rows)];
   },
@@ -159,7 +185,12 @@ export const showMapper: EntityMapper = {
   entity: 'show',
   description: 'GET /shows/{id} answers → spotify_shows',
   map(line, run, quality) {
-    const row = mapShow(line.body, { market: contextString(line, 'market'), searchTerm: null, searchRank: null }, run, quality);
+    const row = mapShow(
+      line.body,
+      { market: contextString(line, 'market'), searchTerm: null, searchRank: null },
+      run,
+      quality,
+    );
     return [tableRows(spotifyShows, row ? [row] : [])];
   },
 };
@@ -175,12 +206,21 @@ export const showEpisodesMapper: EntityMapper = {
       return [];
     }
     const market = contextString(line, 'market');
-    const terms = Array.isArray(line.context.terms) ? line.context.terms.filter((t): t is string => typeof t === 'string') : [];
+    const terms = Array.isArray(line.context.terms)
+      ? line.context.terms.filter((t): t is string => typeof t === 'string')
+      : [];
     const episodes = items(line.body, null, line, spotifyEpisodes.name, quality)
       .map((item) => mapEpisode(item, { showId, market }, run, quality))
       .filter((r): r is EpisodeRow => r !== null);
-    return [tableRows(spotifyEpisodes, episodes), tableRows(spotifyEpisodeMentions, mentionRows(episodes, terms, run))];
+    return [
+      tableRows(spotifyEpisodes, episodes),
+      tableRows(spotifyEpisodeMentions, mentionRows(episodes, terms, run)),
+    ];
   },
 };
 
-export const podcastMappers: readonly EntityMapper[] = [showSearchMapper, showMapper, showEpisodesMapper];
+export const podcastMappers: readonly EntityMapper[] = [
+  showSearchMapper,
+  showMapper,
+  showEpisodesMapper,
+];

@@ -12,7 +12,14 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
 
   it('waits out a short Retry-After through the clock and retries', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: EPISODES, answer: { status: 429, headers: { 'retry-after': '7' }, body: { error: { status: 429, message: 'API rate limit exceeded' } } } });
+    h.sandbox.inject({
+      path: EPISODES,
+      answer: {
+        status: 429,
+        headers: { 'retry-after': '7' },
+        body: { error: { status: 429, message: 'API rate limit exceeded' } },
+      },
+    });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('succeeded');
     expect(h.clock.sleeps).to.deep.equal([7000]);
@@ -21,7 +28,14 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
 
   it('defers instead of sleeping when Retry-After exceeds the budget', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: EPISODES, answer: { status: 429, headers: { 'retry-after': '12118' }, body: { error: { status: 429, message: 'API rate limit exceeded' } } } });
+    h.sandbox.inject({
+      path: EPISODES,
+      answer: {
+        status: 429,
+        headers: { 'retry-after': '12118' },
+        body: { error: { status: 429, message: 'API rate limit exceeded' } },
+      },
+    });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('deferred');
     expect(summary.retryAfterSeconds).to.equal(12118);
@@ -35,7 +49,11 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
     h.sandbox.inject({
       path: EPISODES,
       times: 5,
-      answer: { status: 429, headers: { 'retry-after': '5' }, body: { error: { status: 429, message: 'Quota exceeded', reason: 'QUOTA_EXCEEDED' } } },
+      answer: {
+        status: 429,
+        headers: { 'retry-after': '5' },
+        body: { error: { status: 429, message: 'Quota exceeded', reason: 'QUOTA_EXCEEDED' } },
+      },
     });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('deferred');
@@ -45,7 +63,11 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
 
   it('retries 5xx with capped, jittered exponential backoff', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: EPISODES, times: 3, answer: { status: 503, body: { error: { status: 503, message: 'Service unavailable' } } } });
+    h.sandbox.inject({
+      path: EPISODES,
+      times: 3,
+      answer: { status: 503, body: { error: { status: 503, message: 'Service unavailable' } } },
+    });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('succeeded');
     expect(h.clock.sleeps).to.have.length(3);
@@ -72,7 +94,10 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
 
   it('retries a truncated JSON answer', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: EPISODES, answer: { status: 200, rawBody: '{"items": [{"id": "abc", "na' } });
+    h.sandbox.inject({
+      path: EPISODES,
+      answer: { status: 200, rawBody: '{"items": [{"id": "abc", "na' },
+    });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('succeeded');
     expect(summary.rows.spotify_episodes).to.equal(137);
@@ -100,7 +125,11 @@ describe('shared HTTP policy (Spotify client on ky)', () => {
 
   it('fails permanently, without looping, when a fresh token is refused too', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: EPISODES, times: 10, answer: { status: 401, body: { error: { status: 401, message: 'Invalid access token' } } } });
+    h.sandbox.inject({
+      path: EPISODES,
+      times: 10,
+      answer: { status: 401, body: { error: { status: 401, message: 'Invalid access token' } } },
+    });
     const summary = await h.run({ job, params });
     expect(summary.outcome).to.equal('failed');
     expect(summary.failureKind).to.equal('permanent');

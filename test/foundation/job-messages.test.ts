@@ -9,7 +9,11 @@ describe('job messages', () => {
     ['not an object', 'hello', /malformed job message/],
     ['no job', { params: {} }, /job/],
     ['unknown job', { job: 'spotify.nope' }, /unknown job spotify.nope/],
-    ['bad params', { job: 'spotify.podcast_shows', params: { limit: 'many' } }, /invalid params for spotify.podcast_shows: limit/],
+    [
+      'bad params',
+      { job: 'spotify.podcast_shows', params: { limit: 'many' } },
+      /invalid params for spotify.podcast_shows: limit/,
+    ],
     ['extra fields', { job: 'spotify.podcast_shows', surprise: 1 }, /surprise/],
   ];
   for (const [name, message, reason] of bad) {
@@ -19,7 +23,9 @@ describe('job messages', () => {
       expect(summary.outcome).to.equal('rejected');
       expect(summary.failureKind).to.equal('invalid-input');
       expect(summary.error).to.match(reason);
-      expect(h.logs.entries().filter((e) => e.message === 'job message rejected')).to.have.length(1);
+      expect(h.logs.entries().filter((e) => e.message === 'job message rejected')).to.have.length(
+        1,
+      );
       expect(h.sandbox.log).to.have.length(0);
     });
   }
@@ -34,7 +40,10 @@ describe('job messages', () => {
     expect(line.job).to.equal('spotify.podcast_shows');
     expect(line.rows).to.deep.equal({ spotify_shows: 20 });
     expect(line.api_calls).to.deep.equal({ spotify: 3 });
-    expect(line['logging.googleapis.com/labels']).to.deep.equal({ run_id: 'run-xyz', job: 'spotify.podcast_shows' });
+    expect(line['logging.googleapis.com/labels']).to.deep.equal({
+      run_id: 'run-xyz',
+      job: 'spotify.podcast_shows',
+    });
     expect(summary.items).to.equal(20);
   });
 });

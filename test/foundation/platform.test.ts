@@ -20,10 +20,22 @@ describe('platform building blocks', () => {
 
   it('validates configuration and names the variable that is wrong', () => {
     expect(loadPlatformConfig({}).warehouse).to.equal('duckdb');
-    expect(loadPlatformConfig({ FANPULSE_BACKEND: 'gcp', GOOGLE_CLOUD_PROJECT: 'p', FANPULSE_RAW_BUCKET: 'raw-b' }).warehouse).to.equal('bigquery');
-    expect(() => loadPlatformConfig({ FANPULSE_BACKEND: 'gcp', GOOGLE_CLOUD_PROJECT: 'p' })).to.throw(/FANPULSE_RAW_BUCKET: required for the Cloud Storage raw store/);
-    expect(() => loadPlatformConfig({ FANPULSE_HTTP_RETRIES: '-1' })).to.throw(/FANPULSE_HTTP_RETRIES/);
-    expect(() => loadPlatformConfig({ FANPULSE_BQ_DATASET: 'bad-name' })).to.throw(/FANPULSE_BQ_DATASET/);
+    expect(
+      loadPlatformConfig({
+        FANPULSE_BACKEND: 'gcp',
+        GOOGLE_CLOUD_PROJECT: 'p',
+        FANPULSE_RAW_BUCKET: 'raw-b',
+      }).warehouse,
+    ).to.equal('bigquery');
+    expect(() =>
+      loadPlatformConfig({ FANPULSE_BACKEND: 'gcp', GOOGLE_CLOUD_PROJECT: 'p' }),
+    ).to.throw(/FANPULSE_RAW_BUCKET: required for the Cloud Storage raw store/);
+    expect(() => loadPlatformConfig({ FANPULSE_HTTP_RETRIES: '-1' })).to.throw(
+      /FANPULSE_HTTP_RETRIES/,
+    );
+    expect(() => loadPlatformConfig({ FANPULSE_BQ_DATASET: 'bad-name' })).to.throw(
+      /FANPULSE_BQ_DATASET/,
+    );
   });
 
   it('maps secret ids to environment variables by one rule and redacts what it reads', async () => {
@@ -36,7 +48,10 @@ describe('platform building blocks', () => {
       (e: Error) => expect(e.message).to.match(/export MISSING_ONE/),
     );
     const sink = memorySink();
-    createLogger({ redactor, sink: sink.sink }).error('call failed', { url: 'https://x/?access_token=abc123&q=1', note: 'token EAAG-very-secret leaked' });
+    createLogger({ redactor, sink: sink.sink }).error('call failed', {
+      url: 'https://x/?access_token=abc123&q=1',
+      note: 'token EAAG-very-secret leaked',
+    });
     expect(sink.lines[0]).to.not.include('EAAG-very-secret');
     expect(sink.lines[0]).to.not.include('abc123');
     const entry = sink.entries()[0]!;
@@ -47,8 +62,15 @@ describe('platform building blocks', () => {
   it('names raw objects after the run and parses them back', () => {
     const run = { runId: '1234567890', runTime: new Date('2026-11-20T10:05:09.123Z') };
     const path = rawObjectPath('spotify', 'show_episodes', run);
-    expect(path).to.equal('raw/spotify/show_episodes/dt=2026-11-20/show_episodes_20261120T100509Z_1234567890.ndjson');
-    expect(parseRawObjectPath(path)).to.deep.include({ source: 'spotify', entity: 'show_episodes', day: '2026-11-20', runId: '1234567890' });
+    expect(path).to.equal(
+      'raw/spotify/show_episodes/dt=2026-11-20/show_episodes_20261120T100509Z_1234567890.ndjson',
+    );
+    expect(parseRawObjectPath(path)).to.deep.include({
+      source: 'spotify',
+      entity: 'show_episodes',
+      day: '2026-11-20',
+      runId: '1234567890',
+    });
     expect(parseRawObjectPath(path)?.runTime.toISOString()).to.equal('2026-11-20T10:05:09.000Z');
   });
 
@@ -105,7 +127,13 @@ describe('platform building blocks', () => {
     expect(parseRetryAfter('120', now)).to.equal(120);
     expect(parseRetryAfter('Fri, 20 Nov 2026 10:01:00 GMT', now)).to.equal(60);
     expect(parseRetryAfter('soon', now)).to.equal(null);
-    const policy = { timeoutMs: 1, retries: 1, backoffBaseMs: 500, backoffMaxMs: 4000, retryAfterBudgetSeconds: 30 };
+    const policy = {
+      timeoutMs: 1,
+      retries: 1,
+      backoffBaseMs: 500,
+      backoffMaxMs: 4000,
+      retryAfterBudgetSeconds: 30,
+    };
     expect(backoffMs(1, policy, () => 1)).to.equal(500);
     expect(backoffMs(10, policy, () => 1)).to.equal(4000);
     expect(backoffMs(3, policy, () => 0)).to.equal(0);
@@ -113,7 +141,11 @@ describe('platform building blocks', () => {
 
   it('batches rows under both a row and a byte ceiling', () => {
     const rows = Array.from({ length: 1203 }, (_, i) => i);
-    expect(batchRows(rows, 500, Infinity, () => 1).map((b) => b.length)).to.deep.equal([500, 500, 203]);
-    expect(batchRows(rows.slice(0, 10), 500, 4, () => 2).map((b) => b.length)).to.deep.equal([2, 2, 2, 2, 2]);
+    expect(batchRows(rows, 500, Infinity, () => 1).map((b) => b.length)).to.deep.equal([
+      500, 500, 203,
+    ]);
+    expect(batchRows(rows.slice(0, 10), 500, 4, () => 2).map((b) => b.length)).to.deep.equal([
+      2, 2, 2, 2, 2,
+    ]);
   });
 });

@@ -11,22 +11,32 @@ describe('Spotify podcast jobs against the sandbox', () => {
   for (const tier of ['development', 'extended'] as const) {
     it(`pages to the last of 137 episodes in the ${tier} tier`, async () => {
       h = await startHarness({ tier });
-      const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } });
+      const summary = await h.run({
+        job: 'spotify.podcast_episodes',
+        params: { showId: DATA_HACKERS_ID },
+      });
       expect(summary.outcome, summary.error ?? '').to.equal('succeeded');
-      const [count] = await h.query('SELECT count(*) AS n, count(DISTINCT episode_id) AS d FROM latest_spotify_episodes');
+      const [count] = await h.query(
+        'SELECT count(*) AS n, count(DISTINCT episode_id) AS d FROM latest_spotify_episodes',
+      );
       expect(count).to.deep.equal({ n: 137, d: 137 });
       const pages = h.sandbox.log.filter((r) => r.path.endsWith('/episodes'));
       expect(pages.map((p) => p.query.offset)).to.deep.equal(['0', '50', '100']);
       expect(pages.every((p) => p.query.market === 'BR' && p.query.limit === '50')).to.equal(true);
       // The oldest episode (#1) is on the last page.
-      const [last] = await h.query(`SELECT name FROM latest_spotify_episodes WHERE name LIKE '#1 %'`);
+      const [last] = await h.query(
+        `SELECT name FROM latest_spotify_episodes WHERE name LIKE '#1 %'`,
+      );
       expect(last).to.not.equal(undefined);
     });
   }
 
   it('collects the first 50 shows in 5 search calls of 10 in the development tier', async () => {
     h = await startHarness({ tier: 'development' });
-    const summary = await h.run({ job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 50 } });
+    const summary = await h.run({
+      job: 'spotify.podcast_shows',
+      params: { term: 'data hackers', limit: 50 },
+    });
     expect(summary.outcome).to.equal('succeeded');
     const searches = h.sandbox.log.filter((r) => r.path === '/v1/search');
     expect(searches.map((s) => [s.query.limit, s.query.offset])).to.deep.equal([
@@ -38,8 +48,12 @@ describe('Spotify podcast jobs against the sandbox', () => {
     ]);
     expect(h.sandbox.tokenCalls()).to.equal(1);
     expect(summary.apiCalls.spotify).to.equal(6);
-    const rows = await h.query('SELECT search_rank, publisher FROM latest_spotify_shows ORDER BY search_rank');
-    expect(rows.map((r) => r.search_rank)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+    const rows = await h.query(
+      'SELECT search_rank, publisher FROM latest_spotify_shows ORDER BY search_rank',
+    );
+    expect(rows.map((r) => r.search_rank)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     // Development mode does not return publisher: NULL, never "".
     expect(rows.every((r) => r.publisher === null)).to.equal(true);
   });
@@ -48,13 +62,18 @@ describe('Spotify podcast jobs against the sandbox', () => {
     h = await startHarness({ tier: 'extended' });
     await h.run({ job: 'spotify.podcast_shows', params: {} });
     expect(h.sandbox.calls((r) => r.path === '/v1/search')).to.equal(1);
-    const [row] = await h.query(`SELECT publisher FROM latest_spotify_shows WHERE show_id = '${DATA_HACKERS_ID}'`);
+    const [row] = await h.query(
+      `SELECT publisher FROM latest_spotify_shows WHERE show_id = '${DATA_HACKERS_ID}'`,
+    );
     expect(row?.publisher).to.equal('Data Hackers');
   });
 
   it('chooses the show by exact normalised name, not the first hit', async () => {
     h = await startHarness();
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showName: 'data HACKERS' } });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showName: 'data HACKERS' },
+    });
     expect(summary.details.show_id).to.equal(DATA_HACKERS_ID);
     const first = await h.query(`SELECT name FROM latest_spotify_shows WHERE search_rank = 1`);
     expect(first[0]?.name).to.equal('Data Hackers Clips');
@@ -62,7 +81,10 @@ describe('Spotify podcast jobs against the sandbox', () => {
 
   it('fails permanently with the closest names when no show matches exactly', async () => {
     h = await startHarness();
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showName: 'Data Hack', searchDepth: 20 } });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showName: 'Data Hack', searchDepth: 20 },
+    });
     expect(summary.outcome).to.equal('failed');
     expect(summary.failureKind).to.equal('permanent');
     expect(summary.error).to.match(/no show named "Data Hack".*Data Hackers Clips/);
@@ -93,12 +115,19 @@ describe('Spotify podcast jobs against the sandbox', () => {
 
   it('counts malformed records and stores NULL for the bad field instead of failing', async () => {
     h = await startHarness({ catalog: { malformedEvery: 10 } });
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showId: DATA_HACKERS_ID },
+    });
     expect(summary.outcome).to.equal('succeeded');
     expect(summary.quality['spotify_episodes.nulled_field:duration_ms']).to.equal(13);
-    const [nulls] = await h.query('SELECT count(*) AS n FROM latest_spotify_episodes WHERE duration_ms IS NULL');
+    const [nulls] = await h.query(
+      'SELECT count(*) AS n FROM latest_spotify_episodes WHERE duration_ms IS NULL',
+    );
     expect(nulls?.n).to.equal(13);
-    const dq = await h.query(`SELECT check_name, count FROM data_quality WHERE run_id = '${summary.runId}'`);
+    const dq = await h.query(
+      `SELECT check_name, count FROM data_quality WHERE run_id = '${summary.runId}'`,
+    );
     expect(dq).to.deep.include({ check_name: 'nulled_field:duration_ms', count: 13 });
   });
 
@@ -108,10 +137,19 @@ describe('Spotify podcast jobs against the sandbox', () => {
       path: `/v1/shows/${DATA_HACKERS_ID}/episodes`,
       answer: {
         status: 200,
-        body: { items: [{ name: 'no id' }, 'junk', { id: 'ok1', name: 'fine' }], limit: 50, offset: 0, total: 3, next: null },
+        body: {
+          items: [{ name: 'no id' }, 'junk', { id: 'ok1', name: 'fine' }],
+          limit: 50,
+          offset: 0,
+          total: 3,
+          next: null,
+        },
       },
     });
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showId: DATA_HACKERS_ID },
+    });
     expect(summary.outcome).to.equal('succeeded');
     expect(summary.quality['spotify_episodes.rejected_record']).to.equal(2);
     expect(summary.rows.spotify_episodes).to.equal(1);
@@ -119,8 +157,14 @@ describe('Spotify podcast jobs against the sandbox', () => {
 
   it('reports a malformed page as a failed run with the reason, without crashing', async () => {
     h = await startHarness();
-    h.sandbox.inject({ path: `/v1/shows/${DATA_HACKERS_ID}/episodes`, answer: { status: 200, body: { unexpected: true } } });
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } });
+    h.sandbox.inject({
+      path: `/v1/shows/${DATA_HACKERS_ID}/episodes`,
+      answer: { status: 200, body: { unexpected: true } },
+    });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showId: DATA_HACKERS_ID },
+    });
     expect(summary.outcome).to.equal('failed');
     expect(summary.failureKind).to.equal('transient');
     expect(summary.error).to.match(/not a paging object/);
@@ -131,11 +175,15 @@ describe('Spotify podcast jobs against the sandbox', () => {
     h = await startHarness();
     const message = { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } };
     const first = await h.run(message, 'redelivered-1');
-    const raw1 = await Promise.all(first.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')));
+    const raw1 = await Promise.all(
+      first.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')),
+    );
     const rows1 = await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id');
     const second = await h.run(message, 'redelivered-1');
     expect(second.rawObjects).to.deep.equal(first.rawObjects);
-    const raw2 = await Promise.all(second.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')));
+    const raw2 = await Promise.all(
+      second.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')),
+    );
     expect(raw2).to.deep.equal(raw1);
     const rows2 = await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id');
     expect(rows2).to.deep.equal(rows1);
@@ -162,7 +210,9 @@ describe('Spotify podcast jobs against the sandbox', () => {
     await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } });
     const secret = h.sandbox.env().SPOTIFY_CLIENT_SECRET!;
     const raw = (await (await h.services.rawStore()).list('raw/')).map((p) => p);
-    const rawText = (await Promise.all(raw.map((p) => readFile(join(h.dataDir, p), 'utf8')))).join('\n');
+    const rawText = (await Promise.all(raw.map((p) => readFile(join(h.dataDir, p), 'utf8')))).join(
+      '\n',
+    );
     for (const text of [h.logs.lines.join('\n'), rawText]) {
       expect(text).to.not.include(secret);
       expect(text).to.not.match(/sbx-token-/);

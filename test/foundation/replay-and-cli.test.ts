@@ -17,29 +17,63 @@ describe('replay and the CLI', () => {
     h = await startHarness();
     await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } }, 'live-1');
     const before = await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id');
-    const mentionsBefore = await h.query('SELECT * FROM spotify_episode_mentions ORDER BY insert_id');
-    const replay = await h.run({ job: 'platform.replay', params: { from: '2026-11-20', to: '2026-11-20' } }, 'replay-1');
+    const mentionsBefore = await h.query(
+      'SELECT * FROM spotify_episode_mentions ORDER BY insert_id',
+    );
+    const replay = await h.run(
+      { job: 'platform.replay', params: { from: '2026-11-20', to: '2026-11-20' } },
+      'replay-1',
+    );
     expect(replay.outcome, replay.error ?? '').to.equal('succeeded');
     expect(replay.rows.spotify_episodes).to.equal(137);
-    await h.run({ job: 'platform.replay', params: { from: '2026-11-01', to: '2026-11-30', source: 'spotify', entity: 'show_episodes' } }, 'replay-2');
-    expect(await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id')).to.deep.equal(before);
-    expect(await h.query('SELECT * FROM spotify_episode_mentions ORDER BY insert_id')).to.deep.equal(mentionsBefore);
+    await h.run(
+      {
+        job: 'platform.replay',
+        params: {
+          from: '2026-11-01',
+          to: '2026-11-30',
+          source: 'spotify',
+          entity: 'show_episodes',
+        },
+      },
+      'replay-2',
+    );
+    expect(await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id')).to.deep.equal(
+      before,
+    );
+    expect(
+      await h.query('SELECT * FROM spotify_episode_mentions ORDER BY insert_id'),
+    ).to.deep.equal(mentionsBefore);
   });
 
   it('replays nothing outside the date range', async () => {
     h = await startHarness();
     await h.run({ job: 'spotify.podcast_shows', params: { limit: 10 } });
-    const replay = await h.run({ job: 'platform.replay', params: { from: '2026-11-21', to: '2026-11-22' } });
+    const replay = await h.run({
+      job: 'platform.replay',
+      params: { from: '2026-11-21', to: '2026-11-22' },
+    });
     expect(replay.rows).to.deep.equal({});
     expect(replay.details.objects).to.equal(0);
   });
 
   it('`fanpulse map` prints typed rows of a landed raw object and fails clearly on junk', async () => {
     h = await startHarness({ catalog: { malformedEvery: 50 } });
-    const summary = await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } }, 'map-run');
+    const summary = await h.run(
+      { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
+      'map-run',
+    );
     const object = summary.rawObjects.find((p) => p.includes('/show_episodes/'))!;
-    const { stdout, stderr } = await exec(NODE, [CLI, 'map', 'show_episodes', join(h.dataDir, object)]);
-    const rows = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const { stdout, stderr } = await exec(NODE, [
+      CLI,
+      'map',
+      'show_episodes',
+      join(h.dataDir, object),
+    ]);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.filter((r) => r.table === 'spotify_episodes')).to.have.length(137);
     expect(rows.filter((r) => r.table === 'spotify_episode_mentions')).to.have.length(137);
     expect(rows.every((r) => r.run_id === 'map-run')).to.equal(true);
@@ -51,6 +85,8 @@ describe('replay and the CLI', () => {
     expect(failed?.code).to.equal(2);
     expect(failed?.stderr).to.match(/neither a landed raw line nor a JSON answer/);
     const unknown = await exec(NODE, [CLI, 'map', 'nope', CLI]).catch((e: { stderr: string }) => e);
-    expect((unknown as { stderr: string }).stderr).to.match(/unknown entity "nope"; known: .*spotify.show_episodes/);
+    expect((unknown as { stderr: string }).stderr).to.match(
+      /unknown entity "nope"; known: .*spotify.show_episodes/,
+    );
   });
 });

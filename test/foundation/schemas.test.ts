@@ -18,7 +18,9 @@ describe('schemas: one definition, every artefact', () => {
     for (const table of tables) {
       const fields = bigQuerySchema(table);
       for (const name of ['collected_at', 'run_id', 'insert_id']) {
-        expect(fields.find((f) => f.name === name)?.mode, `${table.name}.${name}`).to.equal('REQUIRED');
+        expect(fields.find((f) => f.name === name)?.mode, `${table.name}.${name}`).to.equal(
+          'REQUIRED',
+        );
       }
       expect(table.clustering.length).to.be.within(1, 4);
       for (const key of table.key) expect(Object.keys(table.allColumns)).to.include(key);
@@ -29,7 +31,9 @@ describe('schemas: one definition, every artefact', () => {
     const warehouse = await openDuckDbWarehouse(':memory:');
     try {
       await warehouse.ensureSchema();
-      const names = (await warehouse.query(`SELECT view_name FROM duckdb_views() WHERE NOT internal`)).map((r) => r.view_name);
+      const names = (
+        await warehouse.query(`SELECT view_name FROM duckdb_views() WHERE NOT internal`)
+      ).map((r) => r.view_name);
       for (const table of tables) expect(names).to.include(table.latestView);
       for (const view of views) expect(names).to.include(view.name);
     } finally {
@@ -39,7 +43,23 @@ describe('schemas: one definition, every artefact', () => {
 
   it('rejects rows of the wrong shape before they reach the warehouse', () => {
     const shows = tables.find((t) => t.name === 'spotify_shows')!;
-    const ok = { show_id: 'a', name: null, description: null, publisher: null, total_episodes: 3, languages: null, explicit: null, media_type: null, spotify_url: null, image_url: null, market: 'BR', search_term: null, search_rank: null, collected_at: '2026-11-20T10:00:00.000Z', run_id: 'r' };
+    const ok = {
+      show_id: 'a',
+      name: null,
+      description: null,
+      publisher: null,
+      total_episodes: 3,
+      languages: null,
+      explicit: null,
+      media_type: null,
+      spotify_url: null,
+      image_url: null,
+      market: 'BR',
+      search_term: null,
+      search_rank: null,
+      collected_at: '2026-11-20T10:00:00.000Z',
+      run_id: 'r',
+    };
     expect(shows.rowSchema.safeParse(ok).success).to.equal(true);
     expect(shows.rowSchema.safeParse({ ...ok, total_episodes: '3' }).success).to.equal(false);
     expect(shows.rowSchema.safeParse({ ...ok, show_id: null }).success).to.equal(false);

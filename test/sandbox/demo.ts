@@ -8,22 +8,32 @@ import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
 import { SpotifySandbox } from './spotify/server.js';
 
 async function main(): Promise<void> {
-  const sandbox = new SpotifySandbox({ tier: (process.env.SPOTIFY_TIER as 'development' | 'extended') ?? 'development' });
+  const sandbox = new SpotifySandbox({
+    tier: (process.env.SPOTIFY_TIER as 'development' | 'extended') ?? 'development',
+  });
   installPodcasts(sandbox, new PodcastCatalog());
   await sandbox.start();
   const env = { ...process.env, ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_BACKEND: 'local' };
   const services = createServices({ env, sink: () => undefined });
-  console.log(`Spotify sandbox (${sandbox.tier} tier) on ${sandbox.url}; data in ${services.config.dataDir}/\n`);
+  console.log(
+    `Spotify sandbox (${sandbox.tier} tier) on ${sandbox.url}; data in ${services.config.dataDir}/\n`,
+  );
   try {
     for (const message of [
       { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 50 } },
-      { job: 'spotify.podcast_episodes', params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] } },
+      {
+        job: 'spotify.podcast_episodes',
+        params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] },
+      },
     ]) {
       const [summary] = await runLocally(services, message);
       if (!summary) continue;
       console.log(`${summary.outcome.toUpperCase()} ${summary.job} (run ${summary.runId})`);
-      console.log(`  rows: ${JSON.stringify(summary.rows)}  api calls: ${JSON.stringify(summary.apiCalls)}  ${summary.durationMs} ms`);
-      for (const path of summary.rawObjects) console.log(`  raw: ${(await services.rawStore()).describe(path)}`);
+      console.log(
+        `  rows: ${JSON.stringify(summary.rows)}  api calls: ${JSON.stringify(summary.apiCalls)}  ${summary.durationMs} ms`,
+      );
+      for (const path of summary.rawObjects)
+        console.log(`  raw: ${(await services.rawStore()).describe(path)}`);
       if (summary.error) console.log(`  error: ${summary.error}`);
     }
     const warehouse = await services.warehouse();

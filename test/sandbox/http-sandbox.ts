@@ -20,7 +20,10 @@ export interface SandboxAnswer {
   rawBody?: string;
 }
 
-export type Handler = (req: SandboxRequest, params: Record<string, string>) => SandboxAnswer | Promise<SandboxAnswer>;
+export type Handler = (
+  req: SandboxRequest,
+  params: Record<string, string>,
+) => SandboxAnswer | Promise<SandboxAnswer>;
 
 export interface Fault {
   /** Path (exact, or a RegExp) and optional method the fault applies to. */
@@ -45,7 +48,12 @@ export interface LoggedRequest {
 
 export class HttpSandbox {
   private server: Server | null = null;
-  private readonly routes: Array<{ method: string; pattern: RegExp; keys: string[]; handler: Handler }> = [];
+  private readonly routes: Array<{
+    method: string;
+    pattern: RegExp;
+    keys: string[];
+    handler: Handler;
+  }> = [];
   private faults: Array<Fault & { left: number }> = [];
   readonly log: LoggedRequest[] = [];
   url = '';
@@ -134,16 +142,25 @@ export class HttpSandbox {
       try {
         return this.send(res, entry, await route.handler(request, params));
       } catch (error) {
-        return this.send(res, entry, { status: 500, body: { error: { status: 500, message: String(error) } } });
+        return this.send(res, entry, {
+          status: 500,
+          body: { error: { status: 500, message: String(error) } },
+        });
       }
     }
-    this.send(res, entry, { status: 404, body: { error: { status: 404, message: 'Service not found' } } });
+    this.send(res, entry, {
+      status: 404,
+      body: { error: { status: 404, message: 'Service not found' } },
+    });
   }
 
   private send(res: ServerResponse, entry: LoggedRequest, answer: SandboxAnswer): void {
     entry.status = answer.status;
     const body = answer.rawBody ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+    res.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      ...answer.headers,
+    });
     res.end(body);
   }
 }

@@ -6,10 +6,18 @@ import { join } from 'node:path';
 import { runJobMessage, type RunSummary } from '../../functions/jobs/run-job.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
-import { createServices, type ServiceOverrides, type Services } from '../../functions/platform/runtime.js';
+import {
+  createServices,
+  type ServiceOverrides,
+  type Services,
+} from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import type { JobMessage } from '../../functions/platform/queue.js';
-import { installPodcasts, PodcastCatalog, type PodcastCatalogOptions } from '../sandbox/spotify/podcasts.js';
+import {
+  installPodcasts,
+  PodcastCatalog,
+  type PodcastCatalogOptions,
+} from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 
 export interface Harness {
@@ -66,7 +74,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     run: (message, runId) => {
       runs += 1;
-      return runJobMessage(services, message, { runId: runId ?? `test-run-${runs}`, runTime: clock.now() });
+      return runJobMessage(services, message, {
+        runId: runId ?? `test-run-${runs}`,
+        runTime: clock.now(),
+      });
     },
     query: async (sql) => (await services.warehouse()).query(sql),
     close: async () => {

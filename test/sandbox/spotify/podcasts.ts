@@ -27,7 +27,12 @@ export interface SandboxShow {
   episodes: number;
 }
 
-const MENTION_SPELLINGS = ['Grupo Boticário', 'GRUPO BOTICARIO', 'grupo boticario', 'Grupo  Boticário'];
+const MENTION_SPELLINGS = [
+  'Grupo Boticário',
+  'GRUPO BOTICARIO',
+  'grupo boticario',
+  'Grupo  Boticário',
+];
 
 export interface PodcastCatalogOptions {
   /** Episodes of the real Data Hackers show. */
@@ -47,7 +52,8 @@ export class PodcastCatalog {
     this.malformedEvery = options.malformedEvery ?? 0;
     const decoys: SandboxShow[] = Array.from({ length: others }, (_, i) => ({
       id: sandboxId('show', 'other', String(i)),
-      name: i === 0 ? 'Data Hackers Clips' : i === 1 ? 'Hackers de Dados' : `Data & Hackers Talk ${i}`,
+      name:
+        i === 0 ? 'Data Hackers Clips' : i === 1 ? 'Hackers de Dados' : `Data & Hackers Talk ${i}`,
       description: `Conversas sobre dados e tecnologia, edição ${i}.`,
       publisher: `Publisher ${i % 7}`,
       episodes: 3 + (i % 5),
@@ -92,15 +98,19 @@ export class PodcastCatalog {
 
   episode(show: SandboxShow, index: number, tier: string): Record<string, unknown> {
     const n = show.episodes - index;
-    const mention = index % 9 === 4 ? MENTION_SPELLINGS[Math.floor(index / 9) % MENTION_SPELLINGS.length]! : null;
+    const mention =
+      index % 9 === 4 ? MENTION_SPELLINGS[Math.floor(index / 9) % MENTION_SPELLINGS.length]! : null;
     const precision = index % 40 === 39 ? 'month' : index % 53 === 52 ? 'year' : 'day';
     const day = new Date(Date.UTC(2026, 9, 1) - index * 7 * 86_400_000).toISOString().slice(0, 10);
     const episode: Record<string, unknown> = {
       id: sandboxId('episode', show.id, String(n)),
       name: `#${n} ${mention && index % 2 === 0 ? `Dados no ${mention}` : `Episódio ${n}`}`,
-      description: mention ? `Neste episódio recebemos o time de dados do ${mention}.` : `Conversa número ${n}.`,
+      description: mention
+        ? `Neste episódio recebemos o time de dados do ${mention}.`
+        : `Conversa número ${n}.`,
       html_description: '<p>…</p>',
-      release_date: precision === 'day' ? day : precision === 'month' ? day.slice(0, 7) : day.slice(0, 4),
+      release_date:
+        precision === 'day' ? day : precision === 'month' ? day.slice(0, 7) : day.slice(0, 4),
       release_date_precision: precision,
       duration_ms: 1_800_000 + index * 1000,
       explicit: false,
@@ -118,7 +128,11 @@ export class PodcastCatalog {
 
   search(term: string): SandboxShow[] {
     const words = term.toLowerCase().split(/\s+/).filter(Boolean);
-    return this.shows.filter((s) => words.some((w) => `${s.name} ${s.description}`.toLowerCase().includes(w)) || words.length === 0);
+    return this.shows.filter(
+      (s) =>
+        words.some((w) => `${s.name} ${s.description}`.toLowerCase().includes(w)) ||
+        words.length === 0,
+    );
   }
 }
 
@@ -137,7 +151,10 @@ export function installPodcasts(sandbox: SpotifySandbox, catalog: PodcastCatalog
     // Without a market a client-credentials search for shows comes back empty.
     const found = requireMarket(req) ? catalog.search(req.query.get('q') ?? '') : [];
     const objects = found.map((s) => catalog.showObject(s, sandbox.tier, requireMarket(req) ?? ''));
-    return { status: 200, body: { shows: sandbox.page(req, objects, paging.limit, paging.offset) } };
+    return {
+      status: 200,
+      body: { shows: sandbox.page(req, objects, paging.limit, paging.offset) },
+    };
   });
   sandbox.api('GET', '/shows/:id', (req, { id }) => {
     const show = catalog.showById(id ?? '');

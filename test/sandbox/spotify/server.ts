@@ -18,7 +18,11 @@ export interface SpotifySandboxOptions {
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret-7f3a9c';
 
-export function spotifyError(status: number, message: string, extra: Record<string, unknown> = {}): SandboxAnswer {
+export function spotifyError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): SandboxAnswer {
   return { status, body: { error: { status, message, ...extra } } };
 }
 
@@ -73,18 +77,31 @@ export class SpotifySandbox extends HttpSandbox {
   }
 
   private issueToken(req: SandboxRequest): SandboxAnswer {
-    const expected = 'Basic ' + Buffer.from(`${this.opts.clientId}:${this.opts.clientSecret}`).toString('base64');
+    const expected =
+      'Basic ' + Buffer.from(`${this.opts.clientId}:${this.opts.clientSecret}`).toString('base64');
     const form = new URLSearchParams(req.body);
     if (form.get('grant_type') !== 'client_credentials') {
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' } };
+      return {
+        status: 400,
+        body: {
+          error: 'unsupported_grant_type',
+          error_description: 'grant_type must be client_credentials',
+        },
+      };
     }
     if (req.headers.authorization !== expected) {
-      return { status: 400, body: { error: 'invalid_client', error_description: 'Invalid client' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'Invalid client' },
+      };
     }
     this.issued += 1;
     const token = `sbx-token-${this.issued}-${Math.random().toString(36).slice(2, 10)}`;
     this.tokens.set(token, this.opts.now() + this.opts.tokenTtlSeconds * 1000);
-    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: this.opts.tokenTtlSeconds } };
+    return {
+      status: 200,
+      body: { access_token: token, token_type: 'Bearer', expires_in: this.opts.tokenTtlSeconds },
+    };
   }
 
   /** Answers 401 as Spotify does for a missing, unknown or expired token; null when valid. */
@@ -99,16 +116,26 @@ export class SpotifySandbox extends HttpSandbox {
   }
 
   /** Parses limit/offset against a cap; answers 400 "Invalid limit" above it like the real API. */
-  paging(req: SandboxRequest, defaultLimit: number, cap: number): { limit: number; offset: number } | SandboxAnswer {
+  paging(
+    req: SandboxRequest,
+    defaultLimit: number,
+    cap: number,
+  ): { limit: number; offset: number } | SandboxAnswer {
     const limit = req.query.has('limit') ? Number(req.query.get('limit')) : defaultLimit;
     const offset = req.query.has('offset') ? Number(req.query.get('offset')) : 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > cap) return spotifyError(400, 'Invalid limit');
+    if (!Number.isInteger(limit) || limit < 1 || limit > cap)
+      return spotifyError(400, 'Invalid limit');
     if (!Number.isInteger(offset) || offset < 0) return spotifyError(400, 'Invalid offset');
     return { limit, offset };
   }
 
   /** A paging object over `all`, with next/previous links as the real API builds them. */
-  page<T>(req: SandboxRequest, all: readonly T[], limit: number, offset: number): Record<string, unknown> {
+  page<T>(
+    req: SandboxRequest,
+    all: readonly T[],
+    limit: number,
+    offset: number,
+  ): Record<string, unknown> {
     const href = (o: number) => {
       const q = new URLSearchParams(req.query);
       q.set('offset', String(o));
@@ -127,7 +154,15 @@ export class SpotifySandbox extends HttpSandbox {
   }
 
   /** Registers a route that requires a valid token. */
-  api(method: string, path: string, handler: (req: SandboxRequest, params: Record<string, string>) => SandboxAnswer): this {
-    return this.route(method, `/v1${path}`, (req, params) => this.checkAuth(req) ?? handler(req, params));
+  api(
+    method: string,
+    path: string,
+    handler: (req: SandboxRequest, params: Record<string, string>) => SandboxAnswer,
+  ): this {
+    return this.route(
+      method,
+      `/v1${path}`,
+      (req, params) => this.checkAuth(req) ?? handler(req, params),
+    );
   }
 }

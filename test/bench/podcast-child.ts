@@ -1,0 +1,56 @@
+// One podcast-episodes run in a fresh process, so its peak RSS is its own:
+//   node dist/test/bench/podcast-child.js <episodes> <tier>
+// Prints one JSON line: calls, minimum, rows, seconds, peak RSS.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { createServices } from '../../functions/platform/runtime.js';
+import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
+import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
+
+async function main(): Promise<void> {
+  const episodes = Number(process.argv[2] ?? 1000);
+  const tier = (process.argv[3] ?? 'development') as Tier;
+  const sandbox = new SpotifySandbox({ tier });
+  installPodcasts(sandbox, new PodcastCatalog({ dataHackersEpisodes: episodes }));
+  await sandbox.start();
+  const dir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-'));
+  const services = createServices({
+    env: { ...sandbox.env(), FANPULSE_DATA_DIR: dir, SPOTIFY_MARKET: 'BR' },
+    sink: () => undefined,
+  });
+  try {
+    const started = performance.now();
+    const summary = await runJobMessage(
+      services,
+      { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
+      { runId: 'bench', runTime: new Date() },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const rows = summary.rows.spotify_episodes ?? 0;
+    console.log(
+      JSON.stringify({
+        episodes,
+        tier,
+        outcome: summary.outcome,
+        calls: sandbox.apiCalls() + sandbox.tokenCalls(),
+        // pages of 50 + the show lookup + one token
+        minimum: Math.ceil(episodes / 50) + 2,
+        rows,
+        seconds,
+        rowsPerSecond: rows / seconds,
+        peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      }),
+    );
+  } finally {
+    await services.close();
+    await sandbox.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

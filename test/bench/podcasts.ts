@@ -1,0 +1,98 @@
+// Podcast collectors: API calls against the theoretical minimum per tier, throughput and
+// peak memory of an episodes run with 1k and 100k episodes (each in its own process).
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { createServices } from '../../functions/platform/runtime.js';
+import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
+import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
+import type { BenchModule } from './types.js';
+
+const exec = promisify(execFile);
+
+async function showsCalls(
+  tier: Tier,
+  limit: number,
+): Promise<{ calls: number; minimum: number; rows: number }> {
+  const sandbox = new SpotifySandbox({ tier });
+  installPodcasts(sandbox, new PodcastCatalog());
+  await sandbox.start();
+  const warehouse = await openDuckDbWarehouse(':memory:');
+  const services = createServices({
+    env: { ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_DATA_DIR: '/tmp/fanpulse-bench-shows' },
+    sink: () => undefined,
+    overrides: { warehouse },
+  });
+  try {
+    const summary = await runJobMessage(
+      services,
+      { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit } },
+      { runId: `b-${tier}`, runTime: new Date() },
+    );
+    const cap = tier === 'development' ? 10 : 50;
+    return {
+      calls: sandbox.apiCalls() + sandbox.tokenCalls(),
+      minimum: Math.ceil(limit / cap) + 1,
+      rows: summary.rows.spotify_shows ?? 0,
+    };
+  } finally {
+    await warehouse.close();
+    await sandbox.stop();
+  }
+}
+
+interface ChildResult {
+  episodes: number;
+  tier: string;
+  calls: number;
+  minimum: number;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  peakRssMiB: number;
+}
+
+async function episodesRun(episodes: number, tier: Tier): Promise<ChildResult> {
+  const node = join(process.cwd(), 'node_modules/.bin/node');
+  const { stdout } = await exec(
+    node,
+    [join(process.cwd(), 'dist/test/bench/podcast-child.js'), String(episodes), tier],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+export const bench: BenchModule = {
+  async run() {
+    const lines = [
+      '| job | tier | items | API calls (incl. token) | theoretical minimum | rows/s | peak RSS (MiB) |',
+      '|---|---|---|---|---|---|---|',
+    ];
+    for (const tier of ['development', 'extended'] as const) {
+      const shows = await showsCalls(tier, 50);
+      lines.push(
+        `| spotify.podcast_shows (50 shows) | ${tier} | ${shows.rows} | ${shows.calls} | ${shows.minimum} | – | – |`,
+      );
+    }
+    for (const [episodes, tier] of [
+      [1000, 'development'],
+      [1000, 'extended'],
+      [100_000, 'development'],
+    ] as const) {
+      const r = await episodesRun(episodes, tier);
+      lines.push(
+        `| spotify.podcast_episodes (by id) | ${tier} | ${r.rows} | ${r.calls} | ${r.minimum} | ${Math.round(r.rowsPerSecond)} | ${r.peakRssMiB.toFixed(0)} |`,
+      );
+    }
+    return {
+      title: 'Spotify podcast collectors',
+      command: 'npm run bench -- podcasts',
+      markdown:
+        lines.join('\n') +
+        '\n\nMinimum = ceil(items / page cap) + 1 token call (shows: cap 10 in development, 50 in extended), plus the show lookup for episodes by id (episode pages: 50 in both tiers). ' +
+        'Episodes runs fetch from the loopback sandbox, land raw NDJSON and write rows to a DuckDB file, each in a fresh process (peak RSS = that process, sandbox included).',
+    };
+  },
+};
