@@ -17,6 +17,8 @@ export interface LocalRunOptions {
   maxJobs?: number;
   onProgress?: RunOptions['onProgress'];
   onSummary?: (summary: RunSummary) => void;
+  /** Run the first job even if its run id already completed (an explicit rerun). */
+  rerun?: boolean;
 }
 
 export async function runLocally(
@@ -35,6 +37,7 @@ export async function runLocally(
     const summary = await runJobMessage(services, next.message, {
       runId: next.runId,
       runTime: services.clock.now(),
+      rerun: summaries.length === 0 && options.rerun === true,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     summaries.push(summary);

@@ -39,7 +39,7 @@ export async function runJobCommand(
       services,
       { job: name, params },
       {
-        ...(options.runId ? { runId: options.runId } : {}),
+        ...(options.runId ? { runId: options.runId, rerun: true } : {}),
         drain: options.drain !== false,
         onProgress: progressPrinter(),
         onSummary: (s) => (endProgress(), printSummary(s)),

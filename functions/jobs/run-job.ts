@@ -1,6 +1,7 @@
 // Runs one job message: validate, dispatch, land raw answers and rows, record the run.
 // Returns an outcome instead of throwing so each caller (Pub/Sub function, CLI, tests)
 // decides between acknowledging and retrying by the failure kind.
+import { z } from 'zod';
 import { dataQuality, jobRuns } from '../../schemas/platform.js';
 import {
   errorMessage,
@@ -41,6 +42,17 @@ export interface RunOptions {
   /** Milliseconds this run may take before it must stop starting new work. */
   budgetMs?: number;
   onProgress?: (what: string, done: number, total?: number) => void;
+  /**
+   * Run even if this run id already completed. Pub/Sub redeliveries of a finished run are
+   * acknowledged without calling the source again (API budgets); reruns on request are not.
+   */
+  rerun?: boolean;
+}
+
+const completionSchema = z.object({ job: z.string(), completedAt: z.string() });
+
+function completionKey(runId: string): string {
+  return `runs/${runId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
 }
 
 /** Validates a job message from outside; an unreadable one is an InvalidInputError. */
@@ -110,6 +122,21 @@ export async function runJobMessage(
   summary.job = job.name;
   const jobLog = log.child({ job: job.name });
 
+  const state = await services.state();
+  const done = options.rerun
+    ? null
+    : await state.get(completionKey(options.runId), completionSchema);
+  if (done) {
+    summary.details = { skipped: `run already completed at ${done.value.completedAt}` };
+    jobLog.info('run already completed; redelivery acknowledged without running again', {
+      job: job.name,
+      run_id: options.runId,
+      outcome: 'succeeded',
+      completed_at: done.value.completedAt,
+    });
+    return summary;
+  }
+
   const warehouse = await services.warehouse();
   const quality = new QualityCounters();
   const rows = new RowWriter(warehouse, quality, jobLog);
@@ -159,6 +186,13 @@ export async function runJobMessage(
   try {
     await rows.flush();
     summary.rawObjects = await landing.close();
+    // Refused rows would be lost if the run counted as done; failing it transiently lets
+    // Pub/Sub redeliver, and the stable insertIds keep the rows that did land single.
+    if (rows.warehouseRejected > 0 && summary.outcome === 'succeeded') {
+      summary.outcome = 'failed';
+      summary.failureKind = 'transient';
+      summary.error = `the warehouse rejected ${rows.warehouseRejected} row(s), e.g. ${rows.firstRejection}; the run will be retried`;
+    }
   } catch (error) {
     await landing.abort();
     if (summary.outcome === 'succeeded') {
@@ -174,6 +208,20 @@ export async function runJobMessage(
   await recordRun(summary, ctx, params).catch((error: unknown) =>
     jobLog.error('could not record the run in job_runs', { error: errorMessage(error) }),
   );
+  if (summary.outcome === 'succeeded') {
+    await state
+      .put(
+        completionKey(options.runId),
+        { job: job.name, completedAt: services.clock.now().toISOString() },
+        {
+          ifVersion:
+            (await state.get(completionKey(options.runId), completionSchema))?.version ?? null,
+        },
+      )
+      .catch((error: unknown) =>
+        jobLog.warn('could not mark the run completed', { error: errorMessage(error) }),
+      );
+  }
 
   const fields = {
     job: summary.job,

@@ -11,6 +11,9 @@ export class RowWriter {
   private readonly buffers = new Map<string, { table: TableDef; rows: StoredRow[] }>();
   readonly written = new Map<string, number>();
   insertRequests = 0;
+  /** Rows the warehouse refused; a run with any must not count as succeeded. */
+  warehouseRejected = 0;
+  firstRejection: string | null = null;
 
   constructor(
     private readonly warehouse: Warehouse,
@@ -55,6 +58,8 @@ export class RowWriter {
     );
     for (const rejected of outcome.rejected) {
       this.quality.count(entry.table.name, 'warehouse_rejected_row', rejected.reason);
+      this.warehouseRejected += 1;
+      this.firstRejection ??= `${entry.table.name}: ${rejected.reason}`;
     }
     if (outcome.rejected.length > 0) {
       this.log.error('warehouse rejected rows', {

@@ -179,7 +179,7 @@ describe('Spotify podcast jobs against the sandbox', () => {
       first.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')),
     );
     const rows1 = await h.query('SELECT * FROM spotify_episodes ORDER BY insert_id');
-    const second = await h.run(message, 'redelivered-1');
+    const second = await h.rerun(message, 'redelivered-1');
     expect(second.rawObjects).to.deep.equal(first.rawObjects);
     const raw2 = await Promise.all(
       second.rawObjects.map((p) => readFile(join(h.dataDir, p), 'utf8')),
@@ -190,6 +190,17 @@ describe('Spotify podcast jobs against the sandbox', () => {
     expect(rows2).to.have.length(137);
     const runs = await h.query(`SELECT count(*) AS n FROM job_runs WHERE run_id = 'redelivered-1'`);
     expect(runs[0]?.n).to.equal(1);
+  });
+
+  it('acknowledges a redelivery of a completed run without calling Spotify again', async () => {
+    h = await startHarness();
+    const message = { job: 'spotify.podcast_shows', params: { limit: 10 } };
+    await h.run(message, 'pubsub-42');
+    const calls = h.sandbox.log.length;
+    const again = await h.run(message, 'pubsub-42');
+    expect(again.outcome).to.equal('succeeded');
+    expect(again.details.skipped).to.match(/already completed/);
+    expect(h.sandbox.log.length).to.equal(calls);
   });
 
   it('keeps every run as a snapshot and the latest view exact across runs', async () => {

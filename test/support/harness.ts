@@ -26,7 +26,10 @@ export interface Harness {
   clock: FakeClock;
   logs: ReturnType<typeof memorySink>;
   dataDir: string;
+  /** Runs like a Pub/Sub delivery: a completed run id is acknowledged without running. */
   run(message: JobMessage, runId?: string): Promise<RunSummary>;
+  /** Runs even if the run id completed (a rerun on request). */
+  rerun(message: JobMessage, runId: string): Promise<RunSummary>;
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
@@ -79,6 +82,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         runTime: clock.now(),
       });
     },
+    rerun: (message, runId) =>
+      runJobMessage(services, message, { runId, runTime: clock.now(), rerun: true }),
     query: async (sql) => (await services.warehouse()).query(sql),
     close: async () => {
       await warehouse.close();

@@ -1,0 +1,56 @@
+// Store wrappers that fail on cue, for the fault suite: a warehouse that rejects some rows
+// once (like a BigQuery partial insertAll failure) and a raw store whose write fails once.
+import type { TableDef } from '../../schemas/define.js';
+import type { RawObjectWriter, RawStore } from '../../functions/platform/raw-store.js';
+import type { InsertOutcome, StoredRow, Warehouse } from '../../functions/platform/warehouse.js';
+
+export function partiallyFailingWarehouse(
+  inner: Warehouse,
+  table: string,
+  rejectEvery: number,
+  times = 1,
+): Warehouse {
+  let left = times;
+  return {
+    kind: inner.kind,
+    ensureSchema: () => inner.ensureSchema(),
+    query: (sql, params) => inner.query(sql, params),
+    close: () => inner.close(),
+    async insert(def: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
+      if (def.name !== table || left <= 0) return inner.insert(def, rows);
+      left -= 1;
+      const kept = rows.filter((_, i) => i % rejectEvery !== 0);
+      const rejected = rows
+        .filter((_, i) => i % rejectEvery === 0)
+        .map((r) => ({ insertId: r.insert_id, reason: 'backendError: stopped' }));
+      const outcome = await inner.insert(def, kept);
+      return { ...outcome, rejected };
+    },
+  };
+}
+
+export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawStore {
+  let lines = 0;
+  let failed = false;
+  return {
+    kind: inner.kind,
+    describe: (p) => inner.describe(p),
+    read: (p) => inner.read(p),
+    list: (p) => inner.list(p),
+    async openWriter(path: string): Promise<RawObjectWriter> {
+      const writer = await inner.openWriter(path);
+      return {
+        close: () => writer.close(),
+        abort: () => writer.abort(),
+        async writeLine(line: string) {
+          lines += 1;
+          if (!failed && lines === failOnLine) {
+            failed = true;
+            throw new Error('raw store write failed: 503 Service Unavailable (injected)');
+          }
+          await writer.writeLine(line);
+        },
+      };
+    },
+  };
+}
