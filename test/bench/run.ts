@@ -7,6 +7,7 @@ import type { BenchModule, BenchSection } from './types.js';
 // Each area's module; a new benchmark adds one line here.
 const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   podcasts: () => import('./podcasts.js'),
+  mapping: () => import('./mapping.js'),
 };
 
 async function main(): Promise<void> {
