@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { registerCoreCommands } from './cli/commands.js';
 import { MapInputError } from './cli/map-file.js';
+import { registerPubSubCommands } from './cli/publish.js';
 import { FanpulseError } from './platform/errors.js';
 
 const program = new Command('fanpulse')
@@ -12,6 +13,7 @@ const program = new Command('fanpulse')
   )
   .showHelpAfterError();
 registerCoreCommands(program);
+registerPubSubCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const known =

@@ -2,8 +2,9 @@
 // A source that lands a new entity lists its mapper here once.
 import type { EntityMapper } from './platform/ingest.js';
 import { podcastMappers } from './spotify/podcast-mappers.js';
+import { catalogueMappers } from './spotify/catalogue-mappers.js';
 
-export const mappers: readonly EntityMapper[] = [...podcastMappers];
+export const mappers: readonly EntityMapper[] = [...podcastMappers, ...catalogueMappers];
 
 export function findMapper(source: string, entity: string): EntityMapper | undefined {
   return mappers.find((m) => m.source === source && m.entity === entity);

@@ -8,6 +8,7 @@ import {
   spotifyEpisodes,
   spotifyShows,
 } from './spotify-podcasts.js';
+import { catalogueTables, catalogueViews } from './spotify-catalogue.js';
 
 export const tables: readonly TableDef[] = [
   jobRuns,
@@ -15,9 +16,10 @@ export const tables: readonly TableDef[] = [
   spotifyShows,
   spotifyEpisodes,
   spotifyEpisodeMentions,
+  ...catalogueTables,
 ];
 
-const customViews: readonly ViewDef[] = [episodesMentioningTerms];
+const customViews: readonly ViewDef[] = [episodesMentioningTerms, ...catalogueViews];
 
 export const views: readonly ViewDef[] = [...tables.map(latestViewOf), ...customViews];
 

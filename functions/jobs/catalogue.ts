@@ -2,9 +2,16 @@
 // `jobs` listing and the Pub/Sub dispatchers all read it.
 import { replayJob } from '../platform-jobs/replay.js';
 import { podcastJobs } from '../spotify/podcast-jobs.js';
+import { artistJobs } from '../spotify/artist-jobs.js';
+import { catalogueJobs } from '../spotify/catalogue-jobs.js';
 import type { JobDefinition, Schedule } from './types.js';
 
-export const jobs: readonly JobDefinition[] = [...podcastJobs, replayJob];
+export const jobs: readonly JobDefinition[] = [
+  ...podcastJobs,
+  ...artistJobs,
+  ...catalogueJobs,
+  replayJob,
+];
 
 export function findJob(name: string): JobDefinition | undefined {
   return jobs.find((job) => job.name === name);

@@ -23,6 +23,9 @@ export const TIER_LIMITS = {
   },
 } as const satisfies Record<SpotifyTier, unknown>;
 
+/** Secret Manager ids the Spotify client reads (Terraform grants access to exactly these). */
+export const SPOTIFY_SECRET_IDS = ['spotify-client-id', 'spotify-client-secret'] as const;
+
 /** Search results never go past this offset, whatever the tier. */
 export const SEARCH_MAX_OFFSET = 1000;
 

@@ -141,20 +141,13 @@ function requireMarket(req: SandboxRequest): string | null {
 }
 
 export function installPodcasts(sandbox: SpotifySandbox, catalog: PodcastCatalog): void {
-  const cap = sandbox.tier === 'development' ? 10 : 50;
-  sandbox.api('GET', '/search', (req) => {
-    const type = req.query.get('type') ?? '';
-    const paging = sandbox.paging(req, 5, cap);
-    if ('status' in paging) return paging;
-    if (paging.offset > 1000) return spotifyError(400, 'Invalid offset');
-    if (!type.split(',').includes('show')) return { status: 200, body: {} };
+  // GET /search is shared with other content modules (the catalogue's artists): tier caps
+  // and the offset ceiling are checked by the sandbox; this answers type=show.
+  sandbox.searchType('show', (req, paging) => {
     // Without a market a client-credentials search for shows comes back empty.
     const found = requireMarket(req) ? catalog.search(req.query.get('q') ?? '') : [];
     const objects = found.map((s) => catalog.showObject(s, sandbox.tier, requireMarket(req) ?? ''));
-    return {
-      status: 200,
-      body: { shows: sandbox.page(req, objects, paging.limit, paging.offset) },
-    };
+    return sandbox.page(req, objects, paging.limit, paging.offset);
   });
   sandbox.api('GET', '/shows/:id', (req, { id }) => {
     const show = catalog.showById(id ?? '');

@@ -26,9 +26,16 @@ export function spotifyError(
   return { status, body: { error: { status, message, ...extra } } };
 }
 
+/** Answers one search type (show, artist...) with its paging object; GET /search is shared. */
+export type SearchTypeHandler = (
+  req: SandboxRequest,
+  paging: { limit: number; offset: number },
+) => Record<string, unknown>;
+
 export class SpotifySandbox extends HttpSandbox {
   readonly tier: Tier;
   private readonly tokens = new Map<string, number>();
+  private readonly searchTypes = new Map<string, SearchTypeHandler>();
   private issued = 0;
   private readonly opts: Required<Omit<SpotifySandboxOptions, 'tier'>>;
 
@@ -151,6 +158,30 @@ export class SpotifySandbox extends HttpSandbox {
       next: offset + limit < all.length ? href(offset + limit) : null,
       previous: offset > 0 ? href(Math.max(0, offset - limit)) : null,
     };
+  }
+
+  /**
+   * Registers the answer for one search `type`. Content modules (podcasts: show, catalogue:
+   * artist) share one GET /search route: tier page caps and the offset ceiling are checked
+   * here, and each requested type that has a handler fills its plural key (`shows`,
+   * `artists`); types without one are left out of the answer.
+   */
+  searchType(type: string, handler: SearchTypeHandler): this {
+    if (this.searchTypes.size === 0) this.api('GET', '/search', (req) => this.search(req));
+    this.searchTypes.set(type, handler);
+    return this;
+  }
+
+  private search(req: SandboxRequest): SandboxAnswer {
+    const paging = this.paging(req, 5, this.tier === 'development' ? 10 : 50);
+    if ('status' in paging) return paging;
+    if (paging.offset > 1000) return spotifyError(400, 'Invalid offset');
+    const body: Record<string, unknown> = {};
+    for (const type of (req.query.get('type') ?? '').split(',').map((t) => t.trim())) {
+      const handler = this.searchTypes.get(type);
+      if (handler) body[`${type}s`] = handler(req, paging);
+    }
+    return { status: 200, body };
   }
 
   /** Registers a route that requires a valid token. */

@@ -1,0 +1,191 @@
+// `fanpulse dev` (npm run dev): the whole loop on a laptop. Starts the Pub/Sub emulator
+// unless PUBSUB_EMULATOR_HOST points at one, serves every function of functions/index.ts
+// with functions-framework on consecutive ports, and points one push subscription per job
+// topic at its function (with a retry and a dead-letter policy), so `fanpulse publish`
+// and the planners' fan-out travel through Pub/Sub exactly as in the cloud.
+//
+// functions-framework's own CLI serves one --target per process; here every function is
+// served from ONE process (functions-framework's getTestServer builds the same Express
+// server its CLI does), so all of them share one Services and one DuckDB writer.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { loadPlatformConfig } from '../platform/config.js';
+import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/functions/index.js, next to dist/functions/cli/. */
+export const INDEX_MODULE = resolve(here, '..', 'index.js');
+
+export interface DiscoveredFunction {
+  name: string;
+  signatureType: 'cloudevent' | 'http';
+}
+
+/** The functions index.js registers, in order: `cloudEvent('x', ...)` and `http('y', ...)`. */
+export function discoverFunctions(indexSource: string): DiscoveredFunction[] {
+  const found: DiscoveredFunction[] = [];
+  const re = /\b(cloudEvent|http)\)?\(\s*['"`]([A-Za-z][A-Za-z0-9_-]*)['"`]/g;
+  for (const m of indexSource.matchAll(re)) {
+    const name = m[2]!;
+    if (found.some((f) => f.name === name)) continue;
+    found.push({ name, signatureType: m[1] === 'http' ? 'http' : 'cloudevent' });
+  }
+  return found;
+}
+
+export interface EmulatorProcess {
+  host: string;
+  stop(): void;
+}
+
+/** Starts `gcloud beta emulators pubsub start` in its own process group. */
+export async function startEmulatorProcess(
+  port: number,
+  project: string,
+  timeoutMs = 60_000,
+): Promise<EmulatorProcess> {
+  const host = `127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    'gcloud',
+    ['beta', 'emulators', 'pubsub', 'start', `--host-port=${host}`, `--project=${project}`],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stop = () => {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`the Pub/Sub emulator did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const watch = (chunk: Buffer) => {
+      if (/Server started, listening on/.test(chunk.toString())) {
+        clearTimeout(timer);
+        ok();
+      }
+    };
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      fail(new Error(`could not start gcloud: ${error.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the Pub/Sub emulator exited with code ${code}`));
+    });
+  });
+  return { host, stop };
+}
+
+export interface DevOptions {
+  port: string;
+  project?: string;
+  emulatorPort: string;
+  only?: string;
+  deadLetter: boolean;
+}
+
+export async function runDev(options: DevOptions): Promise<void> {
+  const basePort = Number(options.port);
+  const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? 'fanpulse-local';
+  let emulator: EmulatorProcess | null = null;
+  if (!process.env.PUBSUB_EMULATOR_HOST) {
+    console.error(`starting the Pub/Sub emulator on 127.0.0.1:${options.emulatorPort}...`);
+    emulator = await startEmulatorProcess(Number(options.emulatorPort), project);
+    process.env.PUBSUB_EMULATOR_HOST = emulator.host;
+  }
+  // The functions read these on their first delivery (one Services per process).
+  process.env.GOOGLE_CLOUD_PROJECT = project;
+  process.env.FANPULSE_QUEUE ??= 'pubsub';
+  // The emulator redelivers a refused message within seconds and dead-letters it after 5
+  // attempts, so a not-yet-due message is re-published sooner than in the cloud.
+  process.env.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS ??= '8';
+  const config = loadPlatformConfig(process.env);
+
+  const wanted = options.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const functions = discoverFunctions(await readFile(INDEX_MODULE, 'utf8')).filter(
+    (f) => !wanted || wanted.includes(f.name),
+  );
+  await import(pathToFileURL(INDEX_MODULE).href);
+  // The same functions-framework instance index.js registered its functions with.
+  const require = createRequire(INDEX_MODULE);
+  const testing = require('@google-cloud/functions-framework/testing') as {
+    getTestServer(name: string): Server;
+  };
+
+  const servers: Server[] = [];
+  const urls = new Map<string, string>();
+  for (const [i, f] of functions.entries()) {
+    const port = basePort + i;
+    const server = testing.getTestServer(f.name);
+    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+    servers.push(server);
+    urls.set(f.name, `http://127.0.0.1:${port}`);
+    console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
+  }
+
+  const targets = pubsubEntryPoints
+    .filter((e) => urls.has(e.name))
+    .map((e) => ({ topic: topicForSource(e.source, config.topicPrefix), url: urls.get(e.name)! }));
+  // Loaded here so that other commands do not pay for the Pub/Sub client library.
+  const { ensurePushSubscriptions } = await import('../pubsub/push-setup.js');
+  const subscriptions = await ensurePushSubscriptions(targets, {
+    projectId: project,
+    apiEndpoint: process.env.PUBSUB_EMULATOR_HOST,
+    minimumBackoffSeconds: 1,
+    maximumBackoffSeconds: 10,
+    ...(options.deadLetter
+      ? { deadLetterTopic: `${config.topicPrefix}dead-letter`, maxDeliveryAttempts: 5 }
+      : {}),
+  });
+  for (const s of subscriptions) console.error(`${s.topic} → push ${s.endpoint}`);
+  console.error(
+    `ready: PUBSUB_EMULATOR_HOST=${process.env.PUBSUB_EMULATOR_HOST} GOOGLE_CLOUD_PROJECT=${project} npm run cli -- publish <job> ...`,
+  );
+
+  await new Promise<void>((done) => {
+    const shutdown = () => {
+      for (const server of servers) server.close();
+      emulator?.stop();
+      done();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description(
+      'serve every function locally with functions-framework, wired to the Pub/Sub emulator by push subscriptions',
+    )
+    .option('--port <port>', 'port of the first function; the others follow', '8081')
+    .option('--project <id>', 'project id (default GOOGLE_CLOUD_PROJECT or fanpulse-local)')
+    .option(
+      '--emulator-port <port>',
+      'port for the emulator started when PUBSUB_EMULATOR_HOST is unset',
+      '8085',
+    )
+    .option('--only <names>', 'comma-separated function names to serve')
+    .option('--no-dead-letter', 'no dead-letter policy on the push subscriptions')
+    .action(async (o: DevOptions) => {
+      await runDev(o);
+      process.exit(0);
+    });
+}

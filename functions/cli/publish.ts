@@ -1,0 +1,122 @@
+// Pub/Sub commands: `publish` puts a job message on its topic (the emulator's when
+// PUBSUB_EMULATOR_HOST is set, else the cloud project's), `schedules` writes the schedule
+// export Terraform reads, `dev` (cli/dev.ts) serves every function locally.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { parseJobMessage } from '../jobs/run-job.js';
+import { SCHEDULES_EXPORT_PATH, schedulesExportText } from '../jobs/schedules-export.js';
+import type { Env } from '../platform/env.js';
+import { InvalidInputError } from '../platform/errors.js';
+import { topicForJob, type JobMessage } from '../platform/queue.js';
+import { createServices } from '../platform/runtime.js';
+import { RUN_ID_ATTRIBUTE } from '../pubsub/subscriber.js';
+import { parseParamArgs } from './args.js';
+import { registerDevCommand } from './dev.js';
+
+export const LOCAL_PROJECT = 'fanpulse-local';
+
+export interface PublishCommandOptions {
+  runId?: string;
+  notBefore?: string;
+  attribute?: string[];
+  /** Environment to read settings from (tests); process.env otherwise. */
+  env?: Env;
+}
+
+function attributesFrom(pairs: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidInputError(`--attribute wants key=value, got "${pair}"`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Validates the job like a subscriber would, then publishes it; resolves with its id. */
+export async function publishJob(
+  name: string,
+  args: readonly string[],
+  options: PublishCommandOptions = {},
+): Promise<{ messageId: string; topic: string; message: JobMessage }> {
+  const env = options.env ?? process.env;
+  const project =
+    env.GOOGLE_CLOUD_PROJECT ?? (env.PUBSUB_EMULATOR_HOST ? LOCAL_PROJECT : undefined);
+  if (!project) {
+    throw new InvalidInputError(
+      'set GOOGLE_CLOUD_PROJECT (or PUBSUB_EMULATOR_HOST for the emulator) to publish',
+    );
+  }
+  const message: JobMessage = {
+    job: name,
+    params: parseParamArgs(args),
+    requestedAt: new Date().toISOString(),
+    ...(options.notBefore ? { notBefore: new Date(options.notBefore).toISOString() } : {}),
+  };
+  // Rejects unknown jobs and bad params here instead of in the function's logs.
+  parseJobMessage(message);
+  const attributes = attributesFrom(options.attribute);
+  if (options.runId) attributes[RUN_ID_ATTRIBUTE] = options.runId;
+  const services = createServices({
+    env: { ...env, FANPULSE_QUEUE: 'pubsub', GOOGLE_CLOUD_PROJECT: project },
+    sink: () => undefined,
+  });
+  try {
+    const queue = await services.queue();
+    const messageId = await queue.publish(message, { attributes });
+    await queue.flush();
+    return { messageId, topic: topicForJob(name, services.config.topicPrefix), message };
+  } finally {
+    await services.close();
+  }
+}
+
+export function registerPubSubCommands(program: Command): void {
+  program
+    .command('publish')
+    .description(
+      'publish a job message to its Pub/Sub topic (the emulator when PUBSUB_EMULATOR_HOST is set), e.g. publish spotify.podcast_shows --term "data hackers"',
+    )
+    .argument('<name>', 'job name; `fanpulse jobs` lists them')
+    .argument('[params...]', 'parameters as --name value or name=value (JSON for lists)')
+    .option('--run-id <id>', `run id for the job (attribute ${RUN_ID_ATTRIBUTE})`)
+    .option('--not-before <time>', 'earliest time the job may run (ISO 8601)')
+    .option(
+      '--attribute <key=value>',
+      'message attribute (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .allowUnknownOption()
+    .action(async (name: string, params: string[], options: PublishCommandOptions) => {
+      const published = await publishJob(name, params, options);
+      console.log(published.messageId);
+      console.error(
+        `published ${published.message.job} to ${published.topic} as message ${published.messageId}`,
+      );
+    });
+
+  program
+    .command('schedules')
+    .description(`write ${SCHEDULES_EXPORT_PATH} (Cloud Scheduler jobs for Terraform)`)
+    .option('--check', 'exit 1 if the checked-in file differs instead of writing')
+    .action(async (o: { check?: boolean }) => {
+      const wanted = schedulesExportText();
+      const current = await readFile(SCHEDULES_EXPORT_PATH, 'utf8').catch(() => null);
+      if (current === wanted) {
+        console.error(`${SCHEDULES_EXPORT_PATH} is up to date`);
+        return;
+      }
+      if (o.check) {
+        console.error(`stale: ${SCHEDULES_EXPORT_PATH}; run npm run schedules`);
+        process.exitCode = 1;
+        return;
+      }
+      await mkdir(dirname(SCHEDULES_EXPORT_PATH), { recursive: true });
+      await writeFile(SCHEDULES_EXPORT_PATH, wanted);
+      console.error(`wrote ${SCHEDULES_EXPORT_PATH}`);
+    });
+
+  registerDevCommand(program);
+}

@@ -1,0 +1,32 @@
+// The Pub/Sub-triggered functions: one per source, so each has its own service account,
+// secrets, timeout and max instances (Instagram's budgets want a low ceiling). Terraform
+// reads this list through terraform/generated/schedules.json (functions/jobs/schedules-export.ts).
+import type { JobSource } from '../jobs/types.js';
+import { topicForJob } from '../platform/queue.js';
+
+export interface PubSubEntryPoint {
+  /** functions-framework target and Cloud Functions entry point. */
+  name: string;
+  /** Jobs whose name starts with `${source}.` travel on this function's topic. */
+  source: JobSource;
+}
+
+export const pubsubEntryPoints: readonly PubSubEntryPoint[] = [
+  { name: 'spotifyJobs', source: 'spotify' },
+  { name: 'instagramJobs', source: 'instagram' },
+  { name: 'eventsJobs', source: 'events' },
+  { name: 'platformJobs', source: 'platform' },
+];
+
+/** Attribute Cloud Scheduler sets on the messages it publishes: the schedule id. */
+export const SCHEDULE_ATTRIBUTE = 'fanpulse-schedule';
+
+/** The topic of a source's jobs, e.g. `fanpulse-spotify-jobs` (prefix `fanpulse-`). */
+export function topicForSource(source: JobSource, prefix = ''): string {
+  return topicForJob(`${source}.any`, prefix);
+}
+
+/** The source a job name belongs to: the part before the dot, as topicForJob uses it. */
+export function sourceOfJobName(job: string): string {
+  return job.split('.')[0] ?? '';
+}

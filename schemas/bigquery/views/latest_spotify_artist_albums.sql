@@ -1,0 +1,2 @@
+SELECT * FROM `${project}.${dataset}.spotify_artist_albums` WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY artist_id, album_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1

@@ -1,0 +1,65 @@
+// Builders for what a Pub/Sub-triggered function receives, in the documented shapes:
+// the gen2 (Eventarc) CloudEvent and the push envelope the emulator POSTs.
+
+export const PROJECT = 'fanpulse-test';
+
+export interface MessageSpec {
+  data?: unknown;
+  /** Raw body text instead of JSON.stringify(data). */
+  text?: string;
+  attributes?: Record<string, string>;
+  messageId?: string;
+  publishTime?: string;
+  topic?: string;
+  deliveryAttempt?: number;
+}
+
+function b64(spec: MessageSpec): string {
+  const text = spec.text ?? (spec.data === undefined ? '' : JSON.stringify(spec.data));
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** The CloudEvent a gen2 Pub/Sub trigger delivers (MessagePublishedData as data). */
+export function gen2Event(spec: MessageSpec): Record<string, unknown> {
+  const messageId = spec.messageId ?? '17712345678901234';
+  const publishTime = spec.publishTime ?? '2026-11-20T09:59:58.123456789Z';
+  const topic = spec.topic ?? 'fanpulse-spotify-jobs';
+  return {
+    specversion: '1.0',
+    id: messageId,
+    source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/${topic}`,
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    datacontenttype: 'application/json',
+    time: publishTime,
+    data: {
+      message: {
+        data: b64(spec),
+        attributes: spec.attributes ?? {},
+        messageId,
+        message_id: messageId,
+        publishTime,
+        publish_time: publishTime,
+      },
+      subscription: `projects/${PROJECT}/subscriptions/eventarc-us-central1-${topic}-sub-001`,
+      ...(spec.deliveryAttempt ? { deliveryAttempt: spec.deliveryAttempt } : {}),
+    },
+  };
+}
+
+/** The push envelope the Pub/Sub emulator POSTs to a push endpoint. */
+export function pushEnvelope(spec: MessageSpec): Record<string, unknown> {
+  const messageId = spec.messageId ?? '7';
+  const publishTime = spec.publishTime ?? '2026-11-20T09:59:58.457Z';
+  return {
+    subscription: `projects/${PROJECT}/subscriptions/${spec.topic ?? 'fanpulse-spotify-jobs'}-push`,
+    message: {
+      data: b64(spec),
+      attributes: spec.attributes ?? {},
+      messageId,
+      message_id: messageId,
+      publishTime,
+      publish_time: publishTime,
+    },
+    ...(spec.deliveryAttempt ? { deliveryAttempt: spec.deliveryAttempt } : {}),
+  };
+}
