@@ -56,6 +56,7 @@ export class GcsStateStore implements StateStore {
       await file.save(JSON.stringify(value), {
         resumable: false,
         contentType: 'application/json',
+        validation: 'md5',
         preconditionOpts: { ifGenerationMatch: options.ifVersion ?? 0 },
       });
     } catch (error) {

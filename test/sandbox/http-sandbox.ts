@@ -10,6 +10,8 @@ export interface SandboxRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's exact bytes (uploads that are not text). */
+  bytes: Buffer;
 }
 
 export interface SandboxAnswer {
@@ -17,7 +19,7 @@ export interface SandboxAnswer {
   body?: unknown;
   headers?: Record<string, string>;
   /** Sent as-is instead of JSON (e.g. a truncated JSON document). */
-  rawBody?: string;
+  rawBody?: string | Buffer;
 }
 
 export type Handler = (
@@ -61,7 +63,13 @@ export class HttpSandbox {
   route(method: string, path: string, handler: Handler): this {
     const keys: string[] = [];
     const pattern = new RegExp(
-      '^' + path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => (keys.push(key), '([^/]+)')) + '$',
+      '^' +
+        path.replace(/([:*])([A-Za-z_]+)/g, (_m, kind: string, key: string) => {
+          keys.push(key);
+          // `*name` spans slashes (object names); `:name` is one path segment.
+          return kind === '*' ? '(.+)' : '([^/]+)';
+        }) +
+        '$',
     );
     this.routes.push({ method, pattern, keys, handler });
     return this;
@@ -105,8 +113,10 @@ export class HttpSandbox {
       path: decodeURIComponent(url.pathname),
       query: url.searchParams,
       headers: req.headers,
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: '',
+      bytes: Buffer.concat(chunks),
     };
+    request.body = request.bytes.toString('utf8');
     const entry: LoggedRequest = {
       method: request.method,
       path: request.path,

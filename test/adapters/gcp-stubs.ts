@@ -1,0 +1,64 @@
+// GCP adapters wired to the local stubs: the real client libraries, pointed at loopback.
+import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { GcsRawStore } from '../../functions/platform/raw-store-gcs.js';
+import { GcsStateStore } from '../../functions/platform/state-gcs.js';
+import { BigQueryWarehouse } from '../../functions/platform/warehouse-bigquery.js';
+import { BigQueryStub } from '../sandbox/bigquery-stub.js';
+import { GcsStub } from '../sandbox/gcs-stub.js';
+
+export const PROJECT = 'fanpulse-test';
+export const DATASET = 'fanpulse';
+export const BUCKET = 'fanpulse-raw-test';
+
+/**
+ * BigQuery always authenticates, even against a custom endpoint; a fixed bearer token
+ * stands in for Application Default Credentials (there is no metadata server here).
+ */
+const fixedToken = {
+  getRequestHeaders: async () => new Headers({ authorization: 'Bearer stub-token' }),
+  getProjectId: async () => PROJECT,
+  getUniverseDomain: async () => 'googleapis.com',
+  universeDomain: 'googleapis.com',
+};
+
+export interface GcpStubs {
+  gcs: GcsStub;
+  bigquery: BigQueryStub;
+  rawStore: GcsRawStore;
+  state: GcsStateStore;
+  warehouse: BigQueryWarehouse;
+  close(): Promise<void>;
+}
+
+export async function startGcpStubs(): Promise<GcpStubs> {
+  const gcs = new GcsStub(BUCKET);
+  const bigquery = new BigQueryStub(PROJECT, DATASET);
+  await gcs.start();
+  await bigquery.start();
+  const storage = { apiEndpoint: gcs.url, retryOptions: { autoRetry: false } };
+  return {
+    gcs,
+    bigquery,
+    rawStore: new GcsRawStore({ bucket: BUCKET, projectId: PROJECT, clientOptions: storage }),
+    state: new GcsStateStore({
+      bucket: BUCKET,
+      projectId: PROJECT,
+      prefix: 'state/',
+      clientOptions: storage,
+    }),
+    warehouse: new BigQueryWarehouse({
+      projectId: PROJECT,
+      dataset: DATASET,
+      location: 'US',
+      clientOptions: {
+        apiEndpoint: bigquery.url,
+        authClient: fixedToken,
+        autoRetry: false,
+      } as unknown as BigQueryOptions,
+    }),
+    close: async () => {
+      await gcs.stop();
+      await bigquery.close();
+    },
+  };
+}
