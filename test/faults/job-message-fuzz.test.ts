@@ -16,10 +16,26 @@ describe('bad input: fuzzed job messages', function () {
     const names = jobs.map((j) => j.name);
     const message = fc.oneof(
       fc.anything(),
-      fc.record({ job: fc.oneof(fc.string(), fc.constantFrom(...names)), params: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        { job: fc.oneof(fc.string(), fc.constantFrom(...names)), params: fc.anything() },
+        { requiredKeys: [] },
+      ),
       fc.record({
         job: fc.constantFrom(...names),
-        params: fc.dictionary(fc.constantFrom('term', 'limit', 'showId', 'showName', 'terms', 'market', 'from', 'to', 'x'), fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer()))),
+        params: fc.dictionary(
+          fc.constantFrom(
+            'term',
+            'limit',
+            'showId',
+            'showName',
+            'terms',
+            'market',
+            'from',
+            'to',
+            'x',
+          ),
+          fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer())),
+        ),
         requestedAt: fc.oneof(fc.string(), fc.constant('2026-11-20T10:00:00Z')),
       }),
     );
@@ -39,7 +55,9 @@ describe('bad input: fuzzed job messages', function () {
       }),
       { seed: SEED, numRuns: 2000 },
     );
-    console.log(`      fuzzed job messages: ${n} cases, outcomes ${JSON.stringify(outcomes)}, 0 uncaught errors`);
+    console.log(
+      `      fuzzed job messages: ${n} cases, outcomes ${JSON.stringify(outcomes)}, 0 uncaught errors`,
+    );
     expect(outcomes.rejected ?? 0).to.be.greaterThan(1500);
   });
 });

@@ -1,28 +1,30 @@
+// Every Spotify collector under every injected fault: podcasts and the artist catalogue.
+// After each scenario the job is redelivered until it succeeds and its latest_* views are
+// compared with a clean run's: rows lost and rows doubled must both be 0.
 import { expect } from 'chai';
-import { LocalRawStore } from '../../functions/platform/raw-store.js';
-import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
-import { startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
+import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
+import { startHarness } from '../support/harness.js';
+import { startCatalogueHarness } from '../spotify-catalogue/support.js';
 import {
   formatReports,
   measureScenario,
   type FaultReport,
+  type LatestView,
   type RunnableHarness,
 } from './framework.js';
-import { partiallyFailingWarehouse, rawStoreFailingOnce } from './failing-stores.js';
+import { spotifyScenarios, type FaultTarget } from './spotify-scenarios.js';
+import type { JobMessage } from '../../functions/platform/queue.js';
+import type { FakeClock } from '../../functions/platform/clock.js';
 
-const EPISODES = `/v1/shows/${DATA_HACKERS_ID}/episodes`;
-const messages = [
-  { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 50 } },
-  { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
-];
-const views = [
-  { view: 'latest_spotify_shows', key: ['show_id'] },
-  { view: 'latest_spotify_episodes', key: ['episode_id'] },
-  { view: 'latest_spotify_episode_mentions', key: ['episode_id', 'term'] },
-];
+type Started = FaultTarget & {
+  clock: FakeClock;
+  run: RunnableHarness['run'];
+  query: RunnableHarness['query'];
+  close(): Promise<void>;
+};
 
-function runnable(h: Harness): RunnableHarness {
+function runnable(h: Started): RunnableHarness {
   return {
     run: (m, id) => h.run(m, id),
     query: (sql) => h.query(sql),
@@ -32,104 +34,60 @@ function runnable(h: Harness): RunnableHarness {
   };
 }
 
-const error = (status: number, extra: Record<string, unknown> = {}) => ({
-  error: { status, message: `HTTP ${status}`, ...extra },
-});
-
-interface Scenario {
+interface Collector {
   name: string;
-  options?: () => Promise<HarnessOptions>;
-  arm?: (h: Harness) => void;
-  redeliveries?: number;
+  start(env: Record<string, string>): Promise<Started>;
+  messages: JobMessage[];
+  views: LatestView[];
+  scenarios: ReturnType<typeof spotifyScenarios>;
 }
 
-const scenarios: Scenario[] = [
+const bts = knownCatalogue().artistAlbums(KNOWN.bts, ['album', 'single'])[0]!.album.id;
+const collectors: Collector[] = [
   {
-    name: '429 Retry-After 3 s',
-    arm: (h) =>
-      h.sandbox.inject({
-        path: EPISODES,
-        answer: { status: 429, headers: { 'retry-after': '3' }, body: error(429) },
-      }),
-  },
-  {
-    name: '429 Retry-After 3600 s (deferred)',
-    arm: (h) =>
-      h.sandbox.inject({
-        path: EPISODES,
-        answer: { status: 429, headers: { 'retry-after': '3600' }, body: error(429) },
-      }),
-  },
-  {
-    name: 'Spotify QUOTA_EXCEEDED',
-    arm: (h) =>
-      h.sandbox.inject({
-        path: '/v1/search',
-        answer: {
-          status: 429,
-          headers: { 'retry-after': '60' },
-          body: error(429, { reason: 'QUOTA_EXCEEDED' }),
-        },
-      }),
-  },
-  ...[500, 502, 503].map((status) => ({
-    name: `HTTP ${status} ×3`,
-    arm: (h: Harness) =>
-      h.sandbox.inject({ path: EPISODES, times: 3, answer: { status, body: error(status) } }),
-  })),
-  {
-    name: 'HTTP 503 beyond the retry limit',
-    arm: (h) =>
-      h.sandbox.inject({ path: EPISODES, times: 6, answer: { status: 503, body: error(503) } }),
-  },
-  {
-    name: 'timeout',
-    arm: (h) =>
-      h.sandbox.inject({ path: EPISODES, delayMs: 700, answer: { status: 200, body: {} } }),
-  },
-  {
-    name: 'connection reset',
-    arm: (h) => h.sandbox.inject({ path: EPISODES, times: 2, reset: true }),
-  },
-  {
-    name: 'truncated JSON',
-    arm: (h) =>
-      h.sandbox.inject({ path: EPISODES, answer: { status: 200, rawBody: '{"items":[{"id":' } }),
-  },
-  {
-    name: 'JSON of the wrong shape',
-    arm: (h) =>
-      h.sandbox.inject({ path: EPISODES, answer: { status: 200, body: { items: 'none' } } }),
-  },
-  {
-    name: '401 token expiry mid-run',
-    arm: (h) =>
-      h.sandbox.inject({ path: /\/episodes$/, answer: { status: 401, body: error(401) } }),
-  },
-  {
-    name: 'warehouse partial insert failure',
-    options: async () => ({
-      overrides: {
-        warehouse: partiallyFailingWarehouse(
-          await openDuckDbWarehouse(':memory:'),
-          'spotify_episodes',
-          7,
-        ),
-      },
+    name: 'spotify podcasts',
+    start: (env) => startHarness({ env }),
+    messages: [
+      { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 50 } },
+      { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
+    ],
+    views: [
+      { view: 'latest_spotify_shows', key: ['show_id'] },
+      { view: 'latest_spotify_episodes', key: ['episode_id'] },
+      { view: 'latest_spotify_episode_mentions', key: ['episode_id', 'term'] },
+    ],
+    scenarios: spotifyScenarios({
+      path: `/v1/shows/${DATA_HACKERS_ID}/episodes`,
+      search: '/v1/search',
+      table: 'spotify_episodes',
     }),
   },
   {
-    name: 'raw-store write failure mid-run',
-    options: async () => ({ env: {}, overrides: {} }),
-    arm: (h) => {
-      const store = rawStoreFailingOnce(new LocalRawStore(h.dataDir), 4);
-      h.services.rawStore = async () => store;
-    },
+    name: 'spotify catalogue',
+    start: (env) => startCatalogueHarness({ catalogue: knownCatalogue(), env }),
+    messages: [
+      { job: 'spotify.artist_search', params: { names: ['BTS', 'aespa', 'Coldplay'] } },
+      { job: 'spotify.artist', params: { artistIds: [KNOWN.bts, KNOWN.halsey, KNOWN.aespa] } },
+      { job: 'spotify.artist_albums', params: { artistId: KNOWN.bts } },
+      { job: 'spotify.album_tracks', params: { albumId: bts } },
+    ],
+    views: [
+      { view: 'latest_spotify_artist_search', key: ['query', 'market'] },
+      { view: 'latest_spotify_artists', key: ['artist_id'] },
+      { view: 'latest_spotify_artist_albums', key: ['artist_id', 'album_id'] },
+      { view: 'latest_spotify_albums', key: ['album_id'] },
+      { view: 'latest_spotify_tracks', key: ['track_id'] },
+      { view: 'latest_spotify_track_artists', key: ['track_id', 'artist_id'] },
+    ],
+    scenarios: spotifyScenarios({
+      path: /^\/v1\/(artists\/[^/]+\/albums|albums\/[^/]+\/tracks)$/,
+      search: '/v1/search',
+      table: 'spotify_tracks',
+    }),
   },
-  { name: 'Pub/Sub redelivery ×3', redeliveries: 3 },
 ];
 
-describe('fault injection: Spotify podcast collectors lose and double nothing', function () {
+describe('fault injection: Spotify collectors lose and double nothing', function () {
   this.timeout(120_000);
   const reports: FaultReport[] = [];
   const env = { FANPULSE_HTTP_TIMEOUT_MS: '300', FANPULSE_HTTP_RETRIES: '3' };
@@ -138,32 +96,35 @@ describe('fault injection: Spotify podcast collectors lose and double nothing', 
     console.log('\n' + formatReports(reports) + '\n');
   });
 
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      const clean = await startHarness({ env });
-      const extra = (await scenario.options?.()) ?? {};
-      const faulted = await startHarness({ ...extra, env: { ...env, ...extra.env } });
-      try {
-        scenario.arm?.(faulted);
-        const report = await measureScenario({
-          collector: 'spotify podcasts',
-          scenario: scenario.name,
-          views,
-          messages,
-          clean: runnable(clean),
-          faulted: runnable(faulted),
-          ...(scenario.redeliveries ? { redeliveries: scenario.redeliveries } : {}),
-        });
-        reports.push(report);
-        expect(report.lost, 'rows lost').to.equal(0);
-        expect(report.doubled, 'rows doubled').to.equal(0);
-        // A fault that neither cost a call nor failed a run was not exercised at all.
-        const bit = report.extraApiCalls > 0 || report.outcomes.some((o) => o !== 'succeeded');
-        if (scenario.arm || scenario.options) expect(bit, 'the fault must bite').to.equal(true);
-      } finally {
-        await clean.close();
-        await faulted.close();
-      }
-    });
+  for (const collector of collectors) {
+    for (const scenario of collector.scenarios) {
+      it(`${collector.name}: ${scenario.name}`, async () => {
+        const clean = await collector.start(env);
+        const faulted = await collector.start(env);
+        try {
+          await scenario.arm?.(faulted);
+          const report = await measureScenario({
+            collector: collector.name,
+            scenario: scenario.name,
+            views: collector.views,
+            messages: collector.messages,
+            clean: runnable(clean),
+            faulted: runnable(faulted),
+            ...(scenario.redeliveries ? { redeliveries: scenario.redeliveries } : {}),
+          });
+          reports.push(report);
+          expect(report.lost, 'rows lost').to.equal(0);
+          expect(report.doubled, 'rows doubled').to.equal(0);
+          // A fault that neither cost a call nor failed a run was not exercised at all.
+          const bit = report.extraApiCalls > 0 || report.outcomes.some((o) => o !== 'succeeded');
+          if (scenario.arm) expect(bit, 'the fault must bite').to.equal(true);
+          if (scenario.redeliveries)
+            expect(report.extraApiCalls, 'redeliveries of completed runs call nothing').to.equal(0);
+        } finally {
+          await clean.close();
+          await faulted.close();
+        }
+      });
+    }
   }
 });
