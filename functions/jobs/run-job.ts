@@ -140,8 +140,12 @@ export async function runJobMessage(
   const warehouse = await services.warehouse();
   const quality = new QualityCounters();
   const rows = new RowWriter(warehouse, quality, jobLog);
-  const landing = new RawLanding(await services.rawStore(), options, services.config.rawGzip, () =>
-    services.clock.now(),
+  const landing = new RawLanding(
+    await services.rawStore(),
+    options,
+    services.config.rawGzip,
+    () => services.clock.now(),
+    services.redactor,
   );
   const budgetMs = options.budgetMs ?? services.config.runBudgetSeconds * 1000;
 
@@ -205,6 +209,8 @@ export async function runJobMessage(
   summary.rows = rows.rowsPerTable();
   summary.quality = quality.summary();
   summary.durationMs = services.clock.now().getTime() - started;
+  // Error messages quote what sources answered, and sources may echo credentials.
+  if (summary.error) summary.error = services.redactor.redact(summary.error);
   await recordRun(summary, ctx, params).catch((error: unknown) =>
     jobLog.error('could not record the run in job_runs', { error: errorMessage(error) }),
   );

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { RawObjectWriter, RawStore } from './raw-store.js';
 import { redactUrl } from './http.js';
+import type { Redactor } from './logger.js';
 
 export interface RunIdentity {
   runId: string;
@@ -75,6 +76,8 @@ export class RawLanding {
     private readonly run: RunIdentity,
     private readonly gzip: boolean,
     private readonly now: () => Date,
+    /** Sources may echo credentials (Graph API paging URLs carry access_token): redact them. */
+    private readonly redactor?: Redactor,
   ) {}
 
   async record(
@@ -100,7 +103,8 @@ export class RawLanding {
       body: answer.body,
     };
     this.lines += 1;
-    await (await writer).writeLine(JSON.stringify(line));
+    const text = JSON.stringify(line);
+    await (await writer).writeLine(this.redactor ? this.redactor.redact(text) : text);
     return line;
   }
 

@@ -23,6 +23,8 @@ export class SpotifyTokenProvider {
     private readonly secrets: Secrets,
     private readonly names: { clientId: string; clientSecret: string },
     private readonly clock: Clock,
+    /** Told every token issued: tokens are credentials too and must never reach a log. */
+    private readonly onToken: (token: string) => void = () => undefined,
   ) {}
 
   async token(forceRefresh = false): Promise<string> {
@@ -60,6 +62,7 @@ export class SpotifyTokenProvider {
     const parsed = tokenAnswer.safeParse(answer.body);
     if (!parsed.success)
       throw new TransientError('Spotify token endpoint answered without a usable access_token');
+    this.onToken(parsed.data.access_token);
     this.cached = {
       token: parsed.data.access_token,
       expiresAt: this.clock.now().getTime() + parsed.data.expires_in * 1000,

@@ -11,6 +11,7 @@ import {
   type SourceHttp,
   type Verdict,
 } from '../platform/http.js';
+import type { Redactor } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import { SourceHttpError } from '../platform/errors.js';
 import { SpotifyTokenProvider } from './auth.js';
@@ -31,6 +32,8 @@ export interface SpotifyClientDeps {
   clock: Clock;
   secrets: Secrets;
   random?: () => number;
+  /** Registers issued access tokens so logs and raw files redact them. */
+  redactor?: Redactor;
 }
 
 export function spotifyVerdict(
@@ -88,6 +91,7 @@ export class SpotifyClient {
       deps.secrets,
       { clientId: deps.config.clientIdSecret, clientSecret: deps.config.clientSecretSecret },
       deps.clock,
+      (token) => deps.redactor?.add(token),
     );
     this.api = createSourceHttp({
       ...base,

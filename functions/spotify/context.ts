@@ -17,6 +17,7 @@ export function spotifyClientFor(services: Services): Promise<SpotifyClient> {
           policy: services.config.http,
           clock: services.clock,
           secrets,
+          redactor: services.redactor,
         }),
     );
     clients.set(services, client);

@@ -79,6 +79,11 @@ export class SpotifySandbox extends HttpSandbox {
     return this.calls((r) => r.path === '/api/token');
   }
 
+  /** Every access token handed out (the secret-hygiene suite scans for them). */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   apiCalls(): number {
     return this.calls((r) => r.path.startsWith('/v1/'));
   }
