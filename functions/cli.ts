@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerCoreCommands } from './cli/commands.js';
 import { MapInputError } from './cli/map-file.js';
 import { registerPubSubCommands } from './cli/publish.js';
+import { registerChatCommand } from './cli/chat.js';
 import { FanpulseError } from './platform/errors.js';
 
 const program = new Command('fanpulse')
@@ -14,6 +15,7 @@ const program = new Command('fanpulse')
   .showHelpAfterError();
 registerCoreCommands(program);
 registerPubSubCommands(program);
+registerChatCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const known =

@@ -1,10 +1,17 @@
 // Every entity whose raw answers can be mapped to rows: used by replay and `fanpulse map`.
 // A source that lands a new entity lists its mapper here once.
 import type { EntityMapper } from './platform/ingest.js';
+import { eventsMapper } from './events/mapper.js';
 import { podcastMappers } from './spotify/podcast-mappers.js';
 import { catalogueMappers } from './spotify/catalogue-mappers.js';
+import { instagramMappers } from './instagram/mappers.js';
 
-export const mappers: readonly EntityMapper[] = [...podcastMappers, ...catalogueMappers];
+export const mappers: readonly EntityMapper[] = [
+  ...podcastMappers,
+  ...catalogueMappers,
+  ...instagramMappers,
+  eventsMapper,
+];
 
 export function findMapper(source: string, entity: string): EntityMapper | undefined {
   return mappers.find((m) => m.source === source && m.entity === entity);

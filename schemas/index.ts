@@ -9,6 +9,8 @@ import {
   spotifyShows,
 } from './spotify-podcasts.js';
 import { catalogueTables, catalogueViews } from './spotify-catalogue.js';
+import { instagramTables } from './instagram.js';
+import { eventTables } from './events.js';
 
 export const tables: readonly TableDef[] = [
   jobRuns,
@@ -17,6 +19,8 @@ export const tables: readonly TableDef[] = [
   spotifyEpisodes,
   spotifyEpisodeMentions,
   ...catalogueTables,
+  ...instagramTables,
+  ...eventTables,
 ];
 
 const customViews: readonly ViewDef[] = [episodesMentioningTerms, ...catalogueViews];

@@ -1,11 +1,11 @@
 // Pub/Sub commands: `publish` puts a job message on its topic (the emulator's when
 // PUBSUB_EMULATOR_HOST is set, else the cloud project's), `schedules` writes the schedule
-// export Terraform reads, `dev` (cli/dev.ts) serves every function locally.
+// and deploy exports Terraform reads, `dev` (cli/dev.ts) serves every function locally.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseJobMessage } from '../jobs/run-job.js';
-import { SCHEDULES_EXPORT_PATH, schedulesExportText } from '../jobs/schedules-export.js';
+import { terraformExports } from '../jobs/schedules-export.js';
 import type { Env } from '../platform/env.js';
 import { InvalidInputError } from '../platform/errors.js';
 import { topicForJob, type JobMessage } from '../platform/queue.js';
@@ -99,23 +99,26 @@ export function registerPubSubCommands(program: Command): void {
 
   program
     .command('schedules')
-    .description(`write ${SCHEDULES_EXPORT_PATH} (Cloud Scheduler jobs for Terraform)`)
-    .option('--check', 'exit 1 if the checked-in file differs instead of writing')
+    .description(
+      `write ${[...terraformExports().keys()].join(' and ')} (what Terraform deploys: schedules, functions, topics, secrets)`,
+    )
+    .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
-      const wanted = schedulesExportText();
-      const current = await readFile(SCHEDULES_EXPORT_PATH, 'utf8').catch(() => null);
-      if (current === wanted) {
-        console.error(`${SCHEDULES_EXPORT_PATH} is up to date`);
-        return;
+      for (const [path, wanted] of terraformExports()) {
+        const current = await readFile(path, 'utf8').catch(() => null);
+        if (current === wanted) {
+          console.error(`${path} is up to date`);
+          continue;
+        }
+        if (o.check) {
+          console.error(`stale: ${path}; run npm run schedules`);
+          process.exitCode = 1;
+          continue;
+        }
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, wanted);
+        console.error(`wrote ${path}`);
       }
-      if (o.check) {
-        console.error(`stale: ${SCHEDULES_EXPORT_PATH}; run npm run schedules`);
-        process.exitCode = 1;
-        return;
-      }
-      await mkdir(dirname(SCHEDULES_EXPORT_PATH), { recursive: true });
-      await writeFile(SCHEDULES_EXPORT_PATH, wanted);
-      console.error(`wrote ${SCHEDULES_EXPORT_PATH}`);
     });
 
   registerDevCommand(program);

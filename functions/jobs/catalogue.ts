@@ -4,13 +4,17 @@ import { replayJob } from '../platform-jobs/replay.js';
 import { podcastJobs } from '../spotify/podcast-jobs.js';
 import { artistJobs } from '../spotify/artist-jobs.js';
 import { catalogueJobs } from '../spotify/catalogue-jobs.js';
+import { instagramJobs } from '../instagram/jobs.js';
+import { ingestJob } from '../events/ingest-job.js';
 import type { JobDefinition, Schedule } from './types.js';
 
 export const jobs: readonly JobDefinition[] = [
   ...podcastJobs,
   ...artistJobs,
   ...catalogueJobs,
+  ...instagramJobs,
   replayJob,
+  ingestJob,
 ];
 
 export function findJob(name: string): JobDefinition | undefined {

@@ -238,6 +238,8 @@ export async function runJobMessage(
     api_calls: summary.apiCalls,
     duration_ms: summary.durationMs,
     quality: summary.quality,
+    // One number a log-based metric can sum (quality's keys vary per source).
+    quality_total: Object.values(summary.quality).reduce((a, b) => a + b, 0),
     raw_objects: summary.rawObjects,
     ...(summary.error ? { error: summary.error, failure_kind: summary.failureKind } : {}),
     ...summary.details,

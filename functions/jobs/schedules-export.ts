@@ -1,6 +1,8 @@
 // The catalogue's schedules as the JSON file Terraform reads to create Cloud Scheduler jobs
-// (and the topics and functions they feed). `npm run schedules` writes it; a test fails
-// when the checked-in file differs from the catalogue.
+// (and the topics and functions they feed). `npm run schedules` writes it, together with the
+// deploy manifest (functions/deploy/manifest.ts); a test fails when a checked-in file
+// differs from the code.
+import { FUNCTIONS_EXPORT_PATH, functionsExportText } from '../deploy/manifest.js';
 import { pubsubEntryPoints, SCHEDULE_ATTRIBUTE, topicForSource } from '../pubsub/entry-points.js';
 import { topicForJob } from '../platform/queue.js';
 import { schedules } from './catalogue.js';
@@ -61,4 +63,12 @@ export function schedulesExport(): SchedulesExport {
 
 export function schedulesExportText(): string {
   return JSON.stringify(schedulesExport(), null, 2) + '\n';
+}
+
+/** Every file under terraform/generated/, path (from the repository root) → content. */
+export function terraformExports(): Map<string, string> {
+  return new Map([
+    [SCHEDULES_EXPORT_PATH, schedulesExportText()],
+    [FUNCTIONS_EXPORT_PATH, functionsExportText()],
+  ]);
 }

@@ -21,13 +21,16 @@ export async function openDuckDbWarehouse(path: string): Promise<Warehouse> {
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
-  return new DuckDbWarehouse(connection);
+  return new DuckDbWarehouse(connection, instance);
 }
 
 class DuckDbWarehouse implements Warehouse {
   readonly kind = 'duckdb' as const;
   private schemaReady = false;
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly instance: DuckDBInstance,
+  ) {}
 
   async ensureSchema(): Promise<void> {
     if (this.schemaReady) return;
@@ -96,6 +99,8 @@ class DuckDbWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     this.connection.closeSync();
+    // Closing the instance releases the file lock, so another process (the CLI) can open it.
+    this.instance.closeSync();
   }
 }
 

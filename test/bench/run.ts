@@ -8,6 +8,11 @@ import type { BenchModule, BenchSection } from './types.js';
 const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   podcasts: () => import('./podcasts.js'),
   mapping: () => import('./mapping.js'),
+  chatbot: () => import('./chatbot.js'),
+  events: () => import('./events.js'),
+  'spotify-catalogue': () => import('./spotify-catalogue.js'),
+  bigquery: () => import('./bigquery.js'),
+  instagram: () => import('./instagram.js'),
 };
 
 async function main(): Promise<void> {

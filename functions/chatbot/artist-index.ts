@@ -1,0 +1,157 @@
+// The in-memory artist index: every collected artist (profiles and credited names), their
+// tracks to listen to and the similarity graph, so answers for known artists need no query.
+// Names are matched on three keys: the normalised name (case, accents, width folded; Hangul
+// kept), a compact key (letters and digits only) and aliases (names the collectors resolved
+// by search, names as credited on tracks).
+import type { ArtistView, SimilarView, TrackView, TracksBasis } from './reply.js';
+import { SimilarityGraph, type SimilarSubject } from './similar.js';
+import { bigrams, compactKey, dice, nameKey } from './text.js';
+
+export interface IndexArtist extends ArtistView {
+  tracks: TrackView[];
+  tracksBasis: TracksBasis;
+  /** A profile was collected (else only known from track credits). */
+  hasProfile: boolean;
+}
+
+export interface IndexData {
+  artists: IndexArtist[];
+  aliases: Array<{ name: string; artistId: string }>;
+  collaborations: Array<{ a: string; b: string; sharedTracks: number }>;
+  compilations: Array<{ albumId: string; artistIds: string[] }>;
+}
+
+/** Words around a name in a chat message ("BTS 노래 추천해줘", "songs by IU"). */
+const MAX_NGRAM = 6;
+const KOREAN_PARTICLES = /(의|은|는|이랑|랑|하고|을|를|와|과|가)$/u;
+const EXCLUDED_NAMES = new Set(['various artists', 'various', 'verschiedene interpreten']);
+
+export class ArtistIndex {
+  private readonly byId = new Map<string, IndexArtist>();
+  private readonly exact = new Map<string, string>();
+  private readonly compact = new Map<string, string>();
+  private readonly alias = new Map<string, string>();
+  private readonly graph: SimilarityGraph;
+  private grams: Array<{ id: string; grams: Set<string> }> | null = null;
+  private popularCache: IndexArtist[] | null = null;
+
+  constructor(
+    data: IndexData,
+    readonly builtAt: Date,
+  ) {
+    // Profiles before credit-only artists, then the more popular: they win a shared key.
+    const ordered = [...data.artists].sort(
+      (a, b) =>
+        Number(b.hasProfile) - Number(a.hasProfile) ||
+        (b.popularity ?? -1) - (a.popularity ?? -1) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    for (const a of ordered) {
+      if (this.byId.has(a.id)) continue;
+      this.byId.set(a.id, a);
+      setOnce(this.exact, nameKey(a.name), a.id);
+      setOnce(this.compact, compactKey(a.name), a.id);
+    }
+    for (const { name, artistId } of data.aliases) {
+      if (!this.byId.has(artistId)) continue;
+      setOnce(this.alias, nameKey(name), artistId);
+      setOnce(this.alias, compactKey(name), artistId);
+    }
+    const subjects = new Map<string, SimilarSubject>();
+    for (const a of this.byId.values()) {
+      subjects.set(a.id, {
+        id: a.id,
+        key: nameKey(a.name),
+        genres: a.genres,
+        popularity: a.popularity,
+        excluded: EXCLUDED_NAMES.has(nameKey(a.name)),
+      });
+    }
+    this.graph = new SimilarityGraph(subjects, data.collaborations, data.compilations);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): IndexArtist | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The artist a message names: the whole message, else the longest name inside it. */
+  find(text: string): IndexArtist | undefined {
+    const whole = this.lookup(text, true);
+    if (whole) return whole;
+    const tokens = nameKey(text).split(' ').filter(Boolean);
+    let best: { id: string; length: number } | undefined;
+    for (let n = Math.min(MAX_NGRAM, tokens.length); n >= 1; n -= 1) {
+      for (let i = 0; i + n <= tokens.length; i += 1) {
+        const phrase = tokens.slice(i, i + n).join(' ');
+        for (const candidate of [phrase, phrase.replace(KOREAN_PARTICLES, '')]) {
+          const found = this.lookup(candidate, false);
+          const length = compactKey(candidate).length;
+          if (found && length >= 2 && (!best || length > best.length))
+            best = { id: found.id, length };
+        }
+      }
+    }
+    return best ? this.byId.get(best.id) : undefined;
+  }
+
+  private lookup(text: string, whole: boolean): IndexArtist | undefined {
+    const key = nameKey(text);
+    const compactText = compactKey(text);
+    const id =
+      this.exact.get(key) ??
+      (compactText.length >= (whole ? 1 : 2) ? this.compact.get(compactText) : undefined) ??
+      this.alias.get(key) ??
+      this.alias.get(compactText);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  /** Names close to `text` (character bigrams), for "did you mean". */
+  suggest(text: string, limit: number): IndexArtist[] {
+    const wanted = bigrams(compactKey(text).slice(0, 64));
+    if (wanted.size === 0) return this.popular(limit);
+    this.grams ??= [...this.byId.values()].map((a) => ({
+      id: a.id,
+      grams: bigrams(compactKey(a.name)),
+    }));
+    return this.grams
+      .map((g) => ({ artist: this.byId.get(g.id)!, score: dice(wanted, g.grams) }))
+      .filter((s) => s.score >= 0.4)
+      .sort(
+        (x, y) =>
+          y.score - x.score ||
+          (y.artist.popularity ?? -1) - (x.artist.popularity ?? -1) ||
+          (x.artist.id < y.artist.id ? -1 : 1),
+      )
+      .slice(0, limit)
+      .map((s) => s.artist);
+  }
+
+  /** The most popular collected artists (profiles first), for "try one of these". */
+  popular(limit: number): IndexArtist[] {
+    this.popularCache ??= [...this.byId.values()]
+      .filter((a) => !EXCLUDED_NAMES.has(nameKey(a.name)))
+      .sort(
+        (a, b) =>
+          Number(b.hasProfile) - Number(a.hasProfile) ||
+          (b.popularity ?? -1) - (a.popularity ?? -1) ||
+          (b.followers ?? -1) - (a.followers ?? -1) ||
+          (nameKey(a.name) < nameKey(b.name) ? -1 : 1),
+      );
+    return this.popularCache.slice(0, limit);
+  }
+
+  similar(id: string, limit: number): SimilarView[] {
+    return this.graph.similarTo(id, limit).flatMap((s) => {
+      const a = this.byId.get(s.id);
+      return a ? [{ id: a.id, name: a.name, imageUrl: a.imageUrl, because: s.because }] : [];
+    });
+  }
+}
+
+function setOnce(map: Map<string, string>, key: string, id: string): void {
+  if (key !== '' && !map.has(key)) map.set(key, id);
+}

@@ -1,0 +1,153 @@
+// `npm run package`: stages what Cloud Functions runs into terraform/build/source, which
+// Terraform zips (archive_file) and uploads as the function source.
+//
+// What ships is compiled JavaScript, not TypeScript: dist/functions and dist/schemas, a
+// package.json without devDependencies (no TypeScript, and no `node` binary package that
+// Cloud Build would download for nothing) whose `gcp-build` is empty, so Cloud Build's
+// `npm ci` installs the runtime dependencies and builds nothing; and the repository's
+// package-lock.json with the dev-only entries dropped, so `npm ci` installs exactly the
+// versions the tests ran against.
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+
+export const STAGE_DIR = 'terraform/build/source';
+export const STAGED_MAIN = 'dist/functions/index.js';
+/** Compiled folders the functions need at run time (functions import ../schemas). */
+export const STAGED_DIST = ['dist/functions', 'dist/schemas'] as const;
+
+const packageJsonSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  description: z.string().optional(),
+  type: z.literal('module'),
+  engines: z.record(z.string(), z.string()).optional(),
+  dependencies: z.record(z.string(), z.string()),
+  devDependencies: z.record(z.string(), z.string()).optional(),
+  allowScripts: z.record(z.string(), z.boolean()).optional(),
+});
+
+const lockSchema = z.looseObject({
+  lockfileVersion: z.number().int().min(2),
+  packages: z.record(z.string(), z.looseObject({ dev: z.boolean().optional() })),
+});
+
+export type StagedPackageJson = {
+  name: string;
+  version: string;
+  description?: string;
+  private: true;
+  type: 'module';
+  main: string;
+  engines: Record<string, string>;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
+};
+
+/** Names of the packages a lockfile installs without devDependencies. */
+export function runtimePackages(lockSource: unknown): Set<string> {
+  const lock = lockSchema.parse(lockSource);
+  return new Set(
+    Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && !entry.dev)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
+  );
+}
+
+/**
+ * The package.json Cloud Build sees: runtime dependencies only, nothing to build. Install
+ * scripts stay allowed for the runtime packages that had them allowed (`runtime`).
+ */
+export function stagedPackageJson(source: unknown, runtime: Set<string>): StagedPackageJson {
+  const pkg = packageJsonSchema.parse(source);
+  const allowScripts = Object.fromEntries(
+    Object.entries(pkg.allowScripts ?? {}).filter(([name]) => runtime.has(name)),
+  );
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    ...(pkg.description ? { description: pkg.description } : {}),
+    private: true,
+    type: 'module',
+    main: STAGED_MAIN,
+    engines: pkg.engines ?? { node: '>=22' },
+    scripts: {
+      // Empty: the Node.js buildpack skips the build step (dist/ is already compiled).
+      'gcp-build': '',
+      start: 'functions-framework',
+    },
+    dependencies: pkg.dependencies,
+    ...(Object.keys(allowScripts).length > 0 ? { allowScripts } : {}),
+  };
+}
+
+/** The lockfile for the staged package.json: same versions, dev-only packages dropped. */
+export function stagedLockfile(source: unknown, pkg: StagedPackageJson): unknown {
+  const lock = lockSchema.parse(source);
+  const packages: Record<string, unknown> = {};
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path === '') {
+      packages[path] = {
+        name: pkg.name,
+        version: pkg.version,
+        dependencies: pkg.dependencies,
+        engines: pkg.engines,
+      };
+    } else if (!entry.dev) {
+      packages[path] = entry;
+    }
+  }
+  return { ...lock, name: pkg.name, version: pkg.version, packages };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export interface StageResult {
+  outDir: string;
+  packageJson: StagedPackageJson;
+}
+
+/** Builds the staging folder from a built checkout (`npm run build` ran in `root`). */
+export async function stagePackage(root: string, outDir: string): Promise<StageResult> {
+  if (!(await exists(join(root, STAGED_MAIN)))) {
+    throw new Error(`${STAGED_MAIN} is missing in ${root}: run npm run build first`);
+  }
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  for (const dir of STAGED_DIST) {
+    await cp(join(root, dir), join(outDir, dir), {
+      recursive: true,
+      // Source maps point at TypeScript files that are not shipped.
+      filter: (path) => !path.endsWith('.map'),
+    });
+  }
+  const sourceLock: unknown = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8'));
+  const pkg = stagedPackageJson(
+    JSON.parse(await readFile(join(root, 'package.json'), 'utf8')),
+    runtimePackages(sourceLock),
+  );
+  const lock = stagedLockfile(sourceLock, pkg);
+  await writeFile(join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  await writeFile(join(outDir, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');
+  return { outDir, packageJson: pkg };
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  const outDir = resolve(process.argv[2] ?? STAGE_DIR);
+  stagePackage(process.cwd(), outDir).then(
+    () => process.stderr.write(`staged the function source in ${outDir}\n`),
+    (error: unknown) => {
+      process.stderr.write(`package: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,2 @@
+SELECT * FROM `${project}.${dataset}.instagram_hashtag_media` WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY hashtag, media_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1

@@ -1,0 +1,137 @@
+# Every entry point of functions/index.ts as a Cloud Functions (gen2) function, built from
+# the staged source (npm run package), each running as its own service account.
+locals {
+  function_defaults = {
+    # A job run stops itself FANPULSE_RUN_BUDGET_SECONDS in; the timeout is the backstop.
+    pubsub = { memory = "512Mi", cpu = null, timeout_seconds = 540, max_instances = 3, min_instances = 0 }
+    # Kakao waits ~5 s for a skill answer, Messenger wants a quick 200.
+    http = { memory = "512Mi", cpu = null, timeout_seconds = 60, max_instances = 10, min_instances = 0 }
+  }
+
+  # Defaults that differ per function; var.function_settings overrides both.
+  function_builtin = {
+    spotifyJobs = { max_instances = 5 }
+    # Instagram's hourly usage budget is per app: one run at a time.
+    instagramJobs = { max_instances = 1 }
+    # Replays read whole days of raw objects.
+    platformJobs = { memory = "1Gi", max_instances = 1 }
+  }
+
+  function_settings = {
+    for k, f in local.functions : k => {
+      for field, fallback in local.function_defaults[f.kind] : field => try(coalesce(
+        try(var.function_settings[k][field], null),
+        try(local.function_builtin[k][field], null),
+        fallback,
+      ), null)
+    }
+  }
+
+  # functions/platform/config.ts (and functions/pubsub/config.ts) read these.
+  common_env = {
+    FANPULSE_BACKEND      = "gcp"
+    GOOGLE_CLOUD_PROJECT  = var.project_id
+    FANPULSE_RAW_BUCKET   = google_storage_bucket.raw.name
+    FANPULSE_BQ_DATASET   = google_bigquery_dataset.this.dataset_id
+    FANPULSE_BQ_LOCATION  = google_bigquery_dataset.this.location
+    FANPULSE_TOPIC_PREFIX = var.prefix
+    FANPULSE_LOG_LEVEL    = var.log_level
+    FANPULSE_RAW_GZIP     = tostring(var.raw_gzip)
+  }
+
+  function_env = {
+    for k, f in local.functions : k => merge(
+      local.common_env,
+      # A run ends (and records itself) a minute before the function would be killed.
+      f.kind == "pubsub" ? {
+        FANPULSE_RUN_BUDGET_SECONDS = tostring(max(1, local.function_settings[k].timeout_seconds > 120 ? local.function_settings[k].timeout_seconds - 60 : floor(local.function_settings[k].timeout_seconds / 2)))
+      } : {},
+      try(var.function_settings[k].env, {}),
+    )
+  }
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.functions
+
+  project     = var.project_id
+  location    = var.region
+  name        = "${var.prefix}${each.value.id}"
+  description = each.value.description
+  labels      = merge(local.labels, { function = each.value.id })
+
+  build_config {
+    runtime         = "nodejs24"
+    entry_point     = each.key
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = local.function_settings[each.key].memory
+    available_cpu                  = local.function_settings[each.key].cpu
+    timeout_seconds                = local.function_settings[each.key].timeout_seconds
+    max_instance_count             = local.function_settings[each.key].max_instances
+    min_instance_count             = local.function_settings[each.key].min_instances
+    service_account_email          = google_service_account.fn[each.key].email
+    all_traffic_on_latest_revision = true
+    environment_variables          = local.function_env[each.key]
+    # Webhooks come from the internet; job deliveries from Pub/Sub or Eventarc in this
+    # project count as internal traffic.
+    ingress_settings = each.value.kind == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+  }
+
+  dynamic "event_trigger" {
+    for_each = var.pubsub_delivery == "eventarc" && each.value.kind == "pubsub" ? [each.value.consumes] : []
+    content {
+      trigger_region        = var.region
+      event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+      pubsub_topic          = google_pubsub_topic.jobs[event_trigger.value].id
+      retry_policy          = "RETRY_POLICY_RETRY"
+      service_account_email = google_service_account.pubsub_push.email
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(setsubtract(keys(var.function_settings), keys(local.functions))) == 0
+      error_message = "function_settings has keys that are not entry points: ${join(", ", setsubtract(keys(var.function_settings), keys(local.functions)))}."
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_source,
+    google_project_iam_member.fn_log_writer,
+    google_secret_manager_secret_iam_member.accessor,
+  ]
+}
+
+# The two webhooks (chatbot, events) answer anyone; they authenticate requests themselves
+# (Kakao skill header, Messenger signature, per-source tokens and HMAC).
+resource "google_cloud_run_v2_service_iam_member" "public_invoker" {
+  for_each = local.public_functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# The subscriber functions answer only Pub/Sub push (or Eventarc) deliveries.
+resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
+  for_each = local.pubsub_functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.pubsub_push.member
+}
