@@ -14,6 +14,19 @@ import {
   type Written,
 } from '../support/hygiene.js';
 import { startCatalogueHarness } from '../spotify-catalogue/support.js';
+import { BRANDS, HASHTAGS, startInstagramHarness } from '../instagram/support.js';
+import { graphError, SANDBOX_IG_USER_ID, SANDBOX_TOKEN } from '../sandbox/instagram/server.js';
+import { CT_HMAC, signCalltracking, startEventsHarness, TOKENS } from '../events/support.js';
+import {
+  invoke,
+  kakaoBody,
+  messengerBody,
+  SECRETS as CHAT_SECRETS,
+  signed,
+  SKILL_HEADER,
+  startChatHarness,
+  textEvent,
+} from '../chatbot/support.js';
 
 const AUDITED_TABLES = [
   'job_runs',
@@ -22,6 +35,18 @@ const AUDITED_TABLES = [
   'spotify_episodes',
   'spotify_artists',
 ];
+
+/** Scans and reports; one line per area so the suite prints its counts. */
+function audit(area: string, written: readonly Written[], secrets: readonly string[]): void {
+  const leaks = findLeaks(written, secrets);
+  console.log(
+    `\nsecret hygiene (${area}): ${written.length} texts scanned, ${secrets.length} secrets, ${leaks.length} leaks`,
+  );
+  expect(leaks).to.deep.equal([]);
+}
+
+const logText = (lines: readonly string[]): Written[] =>
+  lines.map((text, i) => ({ where: `log line ${i}`, text }));
 
 describe('secret hygiene: no secret in logs, raw objects, state or rows', function () {
   this.timeout(120_000);
@@ -93,6 +118,135 @@ describe('secret hygiene: no secret in logs, raw objects, state or rows', functi
     } finally {
       await h.close();
       await c.close();
+    }
+  });
+
+  it('Instagram collectors, with tokens in paging URLs and an expired-token error', async () => {
+    const h = await startInstagramHarness();
+    try {
+      await h.run(BRANDS);
+      await h.run(HASHTAGS);
+      h.clock.advance(3_600_000);
+      h.sandbox.inject({
+        path: `/v24.0/${SANDBOX_IG_USER_ID}`,
+        answer: graphError(190, { message: `Error validating access token ${SANDBOX_TOKEN}` }),
+      });
+      const failed = await h.run(BRANDS);
+      expect(failed.failureKind).to.equal('permanent');
+      const written = [
+        ...logText(h.logs.lines),
+        ...(await filesUnder(h.dataDir)),
+        ...(await warehouseText(
+          (sql) => h.query(sql),
+          ['job_runs', 'instagram_brands', 'instagram_media', 'instagram_hashtag_media'],
+        )),
+      ];
+      expect(written.filter((w) => w.where.includes('/raw/')).length).to.be.greaterThan(1);
+      audit('instagram', written, [SANDBOX_TOKEN]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('events function, with tokens in paths and headers, signatures and refused deliveries', async () => {
+    const h = await startEventsHarness();
+    try {
+      const event = (id: string) => JSON.stringify({ appsflyer_id: id, event_name: 'install' });
+      const json = 'application/json';
+      const replies = [
+        await h.send(`/appsflyer/${TOKENS.appsflyer}`, { body: event('a'), contentType: json }),
+        await h.send('/appsflyer', {
+          body: event('b'),
+          contentType: json,
+          headers: { authorization: `Bearer ${TOKENS.appsflyer}` },
+        }),
+        await h.send(`/appsflyer/${TOKENS.attribution}`, { body: event('c'), contentType: json }),
+        await h.send(`/appsflyer/${TOKENS.appsflyer}`, {
+          body: '{"broken',
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      ];
+      const call = JSON.stringify({ call_id: 'c-1', event: '통화 완료' });
+      replies.push(
+        await h.send('/calltracking', {
+          body: call,
+          contentType: json,
+          headers: {
+            'x-fanpulse-token': TOKENS.calltracking,
+            'x-signature': signCalltracking(call),
+          },
+        }),
+        await h.send('/calltracking', {
+          body: call,
+          contentType: json,
+          headers: {
+            'x-fanpulse-token': TOKENS.calltracking,
+            'x-signature': signCalltracking(call, 'wrong'),
+          },
+        }),
+      );
+      expect(replies.map((r) => r.status)).to.deep.equal([200, 200, 401, 200, 200, 401]);
+      const written = [
+        ...logText(h.logs.lines),
+        ...replies.map((r, i) => ({ where: `reply ${i}`, text: r.text })),
+        ...(await filesUnder(h.dataDir)),
+        ...(await warehouseText((sql) => h.query(sql), ['job_runs', 'events'])),
+      ];
+      audit('events', written, [...Object.values(TOKENS), CT_HMAC]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('chatbot, on both platforms, known and unknown artists, refused requests', async () => {
+    const h = await startChatHarness();
+    try {
+      const kakao = {
+        'content-type': 'application/json',
+        [SKILL_HEADER]: CHAT_SECRETS.KAKAO_SKILL_SECRET,
+      };
+      const answers = [
+        await invoke(h.handler, {
+          path: '/kakao',
+          headers: kakao,
+          body: kakaoBody({ artistName: 'BTS' }),
+        }),
+        await invoke(h.handler, {
+          path: '/kakao',
+          headers: kakao,
+          body: kakaoBody({ artistName: 'Nobody Known Here' }),
+        }),
+        await invoke(h.handler, {
+          path: '/kakao',
+          headers: { [SKILL_HEADER]: 'guess' },
+          body: kakaoBody({ artistName: 'BTS' }),
+        }),
+      ];
+      const raw = JSON.stringify(messengerBody([textEvent('psid-1', 'mid-1', 'Coldplay')]));
+      answers.push(
+        await invoke(h.handler, { path: '/messenger', headers: signed(raw), raw }),
+        await invoke(h.handler, {
+          method: 'GET',
+          path: '/messenger',
+          query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': '42' },
+        }),
+      );
+      expect(answers.map((a) => a.status)).to.deep.equal([200, 200, 401, 200, 403]);
+      const secrets = [
+        ...Object.values(CHAT_SECRETS),
+        h.messenger.env().MESSENGER_PAGE_TOKEN!,
+        SANDBOX_CLIENT_SECRET,
+        ...h.cat.sandbox.issuedTokens(),
+      ];
+      const written = [
+        ...logText(h.cat.logs.lines),
+        ...answers.map((a, i) => ({ where: `answer ${i}`, text: JSON.stringify(a.body) })),
+        ...(await filesUnder(h.cat.dataDir)),
+        ...(await warehouseText((sql) => h.cat.query(sql), ['job_runs'])),
+      ];
+      audit('chatbot', written, secrets);
+    } finally {
+      await h.close();
     }
   });
 });
