@@ -1,14 +1,40 @@
 // Every deployable entry point, and nothing else. functions-framework loads this module
-// (package.json "main") and serves the function named by --target.
+// (package.json "main") and serves the function named by --target. Each handler's module
+// is imported on its first request, so a function's cold start loads only its own code
+// (the chatbot never loads the job catalogue, a job function never loads the chatbot).
 import { cloudEvent, http } from '@google-cloud/functions-framework';
-import { jobSubscriber } from './pubsub/subscriber.js';
-import { eventsHandler } from './events/handler.js';
-import { chatbot } from './chatbot/entry.js';
+import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
+import type { JobSource } from './jobs/types.js';
+
+type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
+
+function onFirstCall<H>(load: () => Promise<H>): () => Promise<H> {
+  let loaded: Promise<H> | undefined;
+  return () => (loaded ??= load());
+}
+
+function jobs(source: JobSource): EventHandler {
+  const handler = onFirstCall(async () =>
+    (await import('./pubsub/subscriber.js')).jobSubscriber(source),
+  );
+  return async (event) => (await handler())(event);
+}
+
+function lazyHttp(load: () => Promise<HttpFunction>): HttpFunction {
+  const handler = onFirstCall(load);
+  return async (req, res) => (await handler())(req, res);
+}
 
 // Pub/Sub-triggered job runners, one per source (functions/pubsub/entry-points.ts).
-cloudEvent('spotifyJobs', jobSubscriber('spotify'));
-cloudEvent('instagramJobs', jobSubscriber('instagram'));
-cloudEvent('eventsJobs', jobSubscriber('events'));
-cloudEvent('platformJobs', jobSubscriber('platform'));
-http('events', eventsHandler());
-http('chatbot', chatbot);
+cloudEvent('spotifyJobs', jobs('spotify'));
+cloudEvent('instagramJobs', jobs('instagram'));
+cloudEvent('eventsJobs', jobs('events'));
+cloudEvent('platformJobs', jobs('platform'));
+http(
+  'events',
+  lazyHttp(async () => (await import('./events/handler.js')).eventsHandler()),
+);
+http(
+  'chatbot',
+  lazyHttp(async () => (await import('./chatbot/entry.js')).chatbot),
+);
