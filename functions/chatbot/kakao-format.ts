@@ -29,37 +29,28 @@ const url = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
 const label = z.string().min(1).max(L.buttonLabel);
 const extra = z.record(z.string(), z.string()).optional();
 
+// Buttons and quick replies share the "send a message" and "go to a block" actions.
+const messageAction = z.strictObject({
+  action: z.literal('message'),
+  label,
+  messageText: z.string().min(1).max(L.messageText),
+});
+const blockAction = z.strictObject({
+  action: z.literal('block'),
+  label,
+  blockId: z.string().min(1),
+  messageText: z.string().min(1).max(L.messageText).optional(),
+  extra,
+});
+
 const button = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('webLink'), label, webLinkUrl: url }),
-  z.strictObject({
-    action: z.literal('message'),
-    label,
-    messageText: z.string().min(1).max(L.messageText),
-  }),
-  z.strictObject({
-    action: z.literal('block'),
-    label,
-    blockId: z.string().min(1),
-    messageText: z.string().min(1).max(L.messageText).optional(),
-    extra,
-  }),
+  messageAction,
+  blockAction,
 ]);
 export type KakaoButton = z.infer<typeof button>;
 
-const quickReply = z.discriminatedUnion('action', [
-  z.strictObject({
-    action: z.literal('message'),
-    label,
-    messageText: z.string().min(1).max(L.messageText),
-  }),
-  z.strictObject({
-    action: z.literal('block'),
-    label,
-    blockId: z.string().min(1),
-    messageText: z.string().min(1).max(L.messageText).optional(),
-    extra,
-  }),
-]);
+const quickReply = z.discriminatedUnion('action', [messageAction, blockAction]);
 export type KakaoQuickReply = z.infer<typeof quickReply>;
 
 const basicCard = z.strictObject({

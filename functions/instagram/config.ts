@@ -7,33 +7,23 @@ import { csv, parseEnv, positiveInt, type Env } from '../platform/env.js';
 /** Secret Manager ids the Instagram client reads (Terraform grants access to exactly these). */
 export const INSTAGRAM_SECRET_IDS = ['instagram-access-token', 'instagram-user-id'] as const;
 
-export const DEFAULT_ACCOUNTS = [
-  'hermes',
-  'chanelofficial',
-  'dior',
-  'louisvuitton',
-  'gucci',
-  'prada',
-  'ysl',
-  'celine',
-  'maisonvalentino',
-  'miumiu',
-  'fendi',
+/** The source design's 11 luxury brands: the account watched and the hashtag followed. */
+export const DEFAULT_BRANDS = [
+  { account: 'hermes', hashtag: 'hermes' },
+  { account: 'chanelofficial', hashtag: 'chanel' },
+  { account: 'dior', hashtag: 'dior' },
+  { account: 'louisvuitton', hashtag: 'louisvuitton' },
+  { account: 'gucci', hashtag: 'gucci' },
+  { account: 'prada', hashtag: 'prada' },
+  { account: 'ysl', hashtag: 'ysl' },
+  { account: 'celine', hashtag: 'celine' },
+  { account: 'maisonvalentino', hashtag: 'valentino' },
+  { account: 'miumiu', hashtag: 'miumiu' },
+  { account: 'fendi', hashtag: 'fendi' },
 ] as const;
 
-export const DEFAULT_HASHTAGS = [
-  'hermes',
-  'chanel',
-  'dior',
-  'louisvuitton',
-  'gucci',
-  'prada',
-  'ysl',
-  'celine',
-  'valentino',
-  'miumiu',
-  'fendi',
-] as const;
+export const DEFAULT_ACCOUNTS: readonly string[] = DEFAULT_BRANDS.map((b) => b.account);
+export const DEFAULT_HASHTAGS: readonly string[] = DEFAULT_BRANDS.map((b) => b.hashtag);
 
 /** Instagram usernames: letters, digits, periods and underscores, at most 30. */
 export const USERNAME = /^[a-z0-9._]{1,30}$/;

@@ -9,9 +9,15 @@ import {
   instagramMedia,
 } from '../../schemas/instagram.js';
 import type { RowOf } from '../../schemas/define.js';
-import { FieldReader, isRecord } from '../platform/fields.js';
+import { FieldReader, isRecord, readRecordId } from '../platform/fields.js';
 import { canonicalJson, sha256Hex } from '../platform/hash.js';
-import { standardFields, tableRows, type EntityMapper } from '../platform/ingest.js';
+import {
+  contextString,
+  requiredContext,
+  standardFields,
+  tableRows,
+  type EntityMapper,
+} from '../platform/ingest.js';
 import type { QualityCounters } from '../platform/quality.js';
 import type { RawLine } from '../platform/raw-landing.js';
 import { GRAPH_ID } from './client.js';
@@ -57,24 +63,8 @@ function contentHash(values: Record<string, unknown>): string {
 }
 
 /** The record's id; without a valid digit string the record is rejected and counted. */
-function readId(
-  item: unknown,
-  table: string,
-  quality: QualityCounters,
-): { r: FieldReader; id: string } | null {
-  if (!isRecord(item)) {
-    quality.rejectedRecord(
-      table,
-      `expected an object, got ${item === null ? 'null' : typeof item}`,
-    );
-    return null;
-  }
-  const id = item.id;
-  if (typeof id !== 'string' || !GRAPH_ID.test(id)) {
-    quality.rejectedRecord(table, `missing or malformed id: ${JSON.stringify(id)?.slice(0, 40)}`);
-    return null;
-  }
-  return { r: new FieldReader(item, table, quality), id };
+function readGraphRecord(item: unknown, table: string, quality: QualityCounters) {
+  return readRecordId(item, table, quality, GRAPH_ID);
 }
 
 function mediaFields(r: FieldReader) {
@@ -100,11 +90,6 @@ function mediaList(
   return [];
 }
 
-function contextString(line: RawLine, key: string): string | null {
-  const v = line.context[key];
-  return typeof v === 'string' ? v : null;
-}
-
 export const businessDiscoveryMapper: EntityMapper = {
   source: 'instagram',
   entity: 'business_discovery',
@@ -122,7 +107,7 @@ export const businessDiscoveryMapper: EntityMapper = {
       return [];
     }
     const brands: BrandRow[] = [];
-    const read = readId(bd, instagramBrands.name, quality);
+    const read = readGraphRecord(bd, instagramBrands.name, quality);
     const owner = read?.id ?? contextString(line, 'owner_user_id');
     const username = read?.r.string('username') ?? watched;
     if (read && line.context.page === 0) {
@@ -142,7 +127,7 @@ export const businessDiscoveryMapper: EntityMapper = {
     const media: MediaRow[] = [];
     const page = isRecord(bd.media) ? bd.media : { data: [] };
     for (const item of mediaList(page, line, instagramMedia.name, quality)) {
-      const m = readId(item, instagramMedia.name, quality);
+      const m = readGraphRecord(item, instagramMedia.name, quality);
       if (!m) continue;
       if (owner === null) {
         quality.rejectedRecord(instagramMedia.name, `media ${m.id} without a known owner`);
@@ -169,7 +154,8 @@ export const hashtagSearchMapper: EntityMapper = {
     const hashtag = contextString(line, 'hashtag');
     const data = mediaList(line.body, line, instagramHashtags.name, quality);
     if (!hashtag) return [];
-    const first = data.length > 0 ? readId(data[0], instagramHashtags.name, quality) : null;
+    const first =
+      data.length > 0 ? readGraphRecord(data[0], instagramHashtags.name, quality) : null;
     return [
       tableRows(instagramHashtags, [
         { hashtag, hashtag_id: first?.id ?? null, ...standardFields(run) },
@@ -183,19 +169,18 @@ export const hashtagMediaMapper: EntityMapper = {
   entity: 'hashtag_recent_media',
   description: 'GET /{hashtag_id}/recent_media pages → instagram_hashtag_media',
   map(line, run, quality) {
-    const hashtag = contextString(line, 'hashtag');
-    const hashtagId = contextString(line, 'hashtag_id');
-    if (!hashtag || !hashtagId) {
-      quality.count(
-        instagramHashtagMedia.name,
-        'malformed_answer',
-        'raw line without hashtag context',
-      );
-      return [];
-    }
+    const need = requiredContext(
+      line,
+      ['hashtag', 'hashtag_id'],
+      instagramHashtagMedia.name,
+      quality,
+      'hashtag context',
+    );
+    if (!need) return [];
+    const { hashtag, hashtag_id: hashtagId } = need;
     const rows: HashtagMediaRow[] = [];
     for (const item of mediaList(line.body, line, instagramHashtagMedia.name, quality)) {
-      const m = readId(item, instagramHashtagMedia.name, quality);
+      const m = readGraphRecord(item, instagramHashtagMedia.name, quality);
       if (!m) continue;
       const values = { hashtag, hashtag_id: hashtagId, media_id: m.id, ...mediaFields(m.r) };
       rows.push({ ...values, content_hash: contentHash(values), ...standardFields(run) });

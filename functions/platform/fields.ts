@@ -92,3 +92,28 @@ export class FieldReader {
     return this.value(field);
   }
 }
+
+/**
+ * Reads a record's id against the source's id pattern; a record that is not an object or
+ * has no valid id is rejected and counted, never mapped.
+ */
+export function readRecordId(
+  item: unknown,
+  table: string,
+  quality: QualityCounters,
+  pattern: RegExp,
+): { r: FieldReader; id: string } | null {
+  if (!isRecord(item)) {
+    quality.rejectedRecord(
+      table,
+      `expected an object, got ${item === null ? 'null' : typeof item}`,
+    );
+    return null;
+  }
+  const id = item.id;
+  if (typeof id !== 'string' || !pattern.test(id)) {
+    quality.rejectedRecord(table, `missing or malformed id: ${JSON.stringify(id)?.slice(0, 40)}`);
+    return null;
+  }
+  return { r: new FieldReader(item, table, quality), id };
+}

@@ -44,3 +44,39 @@ export async function ingest(
 export function standardFields(run: RunIdentity): { collected_at: string; run_id: string } {
   return { collected_at: run.runTime.toISOString(), run_id: run.runId };
 }
+
+/** A string the job put in the raw line's context (e.g. the market), or null. */
+export function contextString(line: RawLine, key: string): string | null {
+  const v = line.context[key];
+  return typeof v === 'string' ? v : null;
+}
+
+/** A number the job put in the raw line's context (e.g. a page offset), or 0. */
+export function contextNumber(line: RawLine, key: string): number {
+  const v = line.context[key];
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * The context strings a mapper cannot map without (e.g. the artist a page of albums belongs
+ * to). When one is missing or empty the line is counted as malformed in `table` and null is
+ * returned: the mapper then writes nothing.
+ */
+export function requiredContext<K extends string>(
+  line: RawLine,
+  keys: readonly K[],
+  table: string,
+  quality: QualityCounters,
+  what = `context.${keys.join('/')}`,
+): Record<K, string> | null {
+  const values = {} as Record<K, string>;
+  for (const key of keys) {
+    const value = contextString(line, key);
+    if (!value) {
+      quality.count(table, 'malformed_answer', `raw line without ${what}`);
+      return null;
+    }
+    values[key] = value;
+  }
+  return values;
+}

@@ -68,6 +68,9 @@ export class LocalRawStore implements RawStore {
       abort: async () => {
         sink.destroy();
         file.destroy();
+        // The stream may still be opening the temp file: removing it before 'close' would
+        // let the open recreate it afterwards and leave it behind.
+        await finished.catch(() => undefined);
         await rm(temp, { force: true });
       },
     };

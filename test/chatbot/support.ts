@@ -200,6 +200,11 @@ export async function invoke(
     rawBody: raw,
   };
   const answer: Answer = { status: 200, body: undefined, contentType: 'application/json' };
+  // The handler answers with json() or send(); either sets the body.
+  const setBody = (value: unknown) => {
+    answer.body = value;
+    return res;
+  };
   const res = {
     status(code: number) {
       answer.status = code;
@@ -209,14 +214,8 @@ export async function invoke(
       answer.contentType = t;
       return res;
     },
-    json(value: unknown) {
-      answer.body = value;
-      return res;
-    },
-    send(value: unknown) {
-      answer.body = value;
-      return res;
-    },
+    json: setBody,
+    send: setBody,
   };
   await handler(req as unknown as Request, res as unknown as Response);
   return answer;

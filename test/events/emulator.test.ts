@@ -4,13 +4,12 @@
 // file read here once it has stopped. Every delivery is posted three times.
 // No skip: if the emulator (gcloud, Java) is missing, this suite fails.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { ensurePushSubscriptions } from '../../functions/pubsub/push-setup.js';
+import { readWarehouse } from '../support/data-folder.js';
+import { startFunction, waitFor } from '../support/function-process.js';
 import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
 import {
   appsflyerEvent,
@@ -21,77 +20,7 @@ import {
   TOKENS,
 } from './support.js';
 
-type LogEntry = Record<string, unknown>;
 const PREFIX = 'fpe-';
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** `functions-framework --target` in its own process, as Cloud Functions runs it. */
-async function serve(
-  target: string,
-  type: 'http' | 'cloudevent',
-  port: number,
-  env: Record<string, string>,
-) {
-  const node = existsSync('node_modules/.bin/node') ? 'node_modules/.bin/node' : process.execPath;
-  const child = spawn(
-    node,
-    [
-      'node_modules/@google-cloud/functions-framework/build/src/main.js',
-      `--target=${target}`,
-      `--signature-type=${type}`,
-      `--port=${port}`,
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs: LogEntry[] = [];
-  const output: string[] = [];
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      output.push(line);
-      if (line.startsWith('{')) logs.push(JSON.parse(line) as LogEntry);
-    }
-  });
-  child.stderr.on('data', (c: Buffer) => output.push(c.toString('utf8')));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  await waitFor(`${target} to serve`, () => {
-    if (child.exitCode !== null) throw new Error(`${target} exited: ${output.join('\n')}`);
-    return output.some((l) => l.includes('Serving function'));
-  });
-  return {
-    logs,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function readWarehouse(path: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS();
-    return rows.map((row) =>
-      Object.fromEntries(
-        Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
-      ),
-    );
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('events over HTTP → Pub/Sub emulator → eventsJobs → warehouse (integration)', function () {
   this.timeout(180_000);
@@ -131,9 +60,9 @@ describe('events over HTTP → Pub/Sub emulator → eventsJobs → warehouse (in
         ackDeadlineSeconds: 60,
       },
     );
-    const jobs = await serve('eventsJobs', 'cloudevent', jobsPort, env);
+    const jobs = await startFunction('eventsJobs', jobsPort, env);
     stops.push(jobs.stop);
-    const http = await serve('events', 'http', httpPort, env);
+    const http = await startFunction('events', httpPort, env, 'http');
     stops.push(http.stop);
     const base = `http://127.0.0.1:${httpPort}`;
 
@@ -189,7 +118,7 @@ describe('events over HTTP → Pub/Sub emulator → eventsJobs → warehouse (in
           e.job === 'events.ingest' &&
           (e.message === 'job run finished' || /already completed/.test(String(e.message))),
       );
-    await waitFor('all 12 job messages', () => handled().length >= 12);
+    await waitFor('all 12 job messages', () => handled().length >= 12, 60_000);
     await new Promise((r) => setTimeout(r, 1000)); // a stray redelivery would arrive by now
     const runs = jobs.logs.filter(
       (e) => e.message === 'job run finished' && e.job === 'events.ingest',

@@ -2,7 +2,9 @@
 // redeliver it (same run id, as Pub/Sub does) until it succeeds, then compare the latest_*
 // views with a clean run's. Lost = keys the clean run has and the faulted one lacks (or
 // holds with different values); doubled = extra rows per key in a latest view.
+import { expect } from 'chai';
 import type { RunSummary } from '../../functions/jobs/run-job.js';
+import type { FakeClock } from '../../functions/platform/clock.js';
 import type { JobMessage } from '../../functions/platform/queue.js';
 
 export interface RunnableHarness {
@@ -135,4 +137,83 @@ export function formatReports(reports: readonly FaultReport[]): string {
   const doubled = reports.reduce((a, r) => a + r.doubled, 0);
   lines.push(`TOTAL: ${reports.length} scenarios, ${lost} rows lost, ${doubled} rows doubled`);
   return lines.join('\n');
+}
+
+/** A started test harness as the framework drives it (the test harnesses all fit). */
+export interface StartedHarness {
+  clock: FakeClock;
+  run: RunnableHarness['run'];
+  query: RunnableHarness['query'];
+  close(): Promise<void>;
+}
+
+/** Adapts a started harness; `apiCalls` counts the requests its source sandbox received. */
+function runnable(h: StartedHarness, apiCalls: () => number): RunnableHarness {
+  return {
+    run: (m, id) => h.run(m, id),
+    query: (sql) => h.query(sql),
+    advanceSeconds: (s) => h.clock.advance(s * 1000),
+    apiCalls,
+    close: () => h.close(),
+  };
+}
+
+/** One scenario of one collector: how to start its harness, arm the fault, check the rest. */
+export interface FaultCase<H extends StartedHarness> {
+  title: string;
+  collector: string;
+  scenario: string;
+  views: readonly LatestView[];
+  messages: readonly JobMessage[];
+  redeliveries?: number | undefined;
+  start(): Promise<H>;
+  /** Requests the harness's source received (API and token calls, as the collector pays). */
+  apiCalls(h: H): number;
+  arm(faulted: H): void | Promise<void>;
+  /** Checks of this collector beyond "nothing lost, nothing doubled". */
+  verify(report: FaultReport, faulted: H): void | Promise<void>;
+}
+
+/**
+ * A suite with one test per case, each on a fresh clean and a fresh faulted harness: the
+ * faulted run must lose and double nothing. The table of reports is printed at the end.
+ */
+export function describeFaultCases<H extends StartedHarness>(
+  title: string,
+  cases: ReadonlyArray<FaultCase<H>>,
+): void {
+  describe(title, function () {
+    this.timeout(120_000);
+    const reports: FaultReport[] = [];
+
+    after(() => {
+      console.log('\n' + formatReports(reports) + '\n');
+    });
+
+    for (const c of cases) {
+      it(c.title, async () => {
+        const clean = await c.start();
+        const faulted = await c.start();
+        try {
+          await c.arm(faulted);
+          const report = await measureScenario({
+            collector: c.collector,
+            scenario: c.scenario,
+            views: c.views,
+            messages: c.messages,
+            clean: runnable(clean, () => c.apiCalls(clean)),
+            faulted: runnable(faulted, () => c.apiCalls(faulted)),
+            ...(c.redeliveries ? { redeliveries: c.redeliveries } : {}),
+          });
+          reports.push(report);
+          expect(report.lost, 'rows lost').to.equal(0);
+          expect(report.doubled, 'rows doubled').to.equal(0);
+          await c.verify(report, faulted);
+        } finally {
+          await clean.close();
+          await faulted.close();
+        }
+      });
+    }
+  });
 }

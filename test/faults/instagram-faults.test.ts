@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import { graphError, SANDBOX_IG_USER_ID } from '../sandbox/instagram/server.js';
 import type { Fault } from '../sandbox/http-sandbox.js';
 import { startInstagramHarness, type InstagramHarness } from '../instagram/support.js';
-import {
-  formatReports,
-  measureScenario,
-  type FaultReport,
-  type RunnableHarness,
-} from './framework.js';
+import { describeFaultCases, type FaultCase } from './framework.js';
 
 const BD = `/v24.0/${SANDBOX_IG_USER_ID}`;
 const MEDIA = /\/recent_media$/;
@@ -26,16 +21,6 @@ const views = [
   { view: 'latest_instagram_hashtags', key: ['hashtag'] },
   { view: 'latest_instagram_hashtag_media', key: ['hashtag', 'media_id'] },
 ];
-
-function runnable(h: InstagramHarness): RunnableHarness {
-  return {
-    run: (m, id) => h.run(m, id),
-    query: (sql) => h.query(sql),
-    advanceSeconds: (s) => h.clock.advance(s * 1000),
-    apiCalls: () => h.sandbox.apiCalls(),
-    close: () => h.close(),
-  };
-}
 
 interface Scenario {
   name: string;
@@ -91,48 +76,34 @@ const scenarios: Scenario[] = [
   { name: 'Pub/Sub redelivery ×3', faults: [], redeliveries: 3 },
 ];
 
-describe('fault injection: Instagram collectors lose and double nothing', function () {
-  this.timeout(120_000);
-  const reports: FaultReport[] = [];
-  const sandbox = { hashtags: { gucci: 60, dior: 6, prada: 6 } };
-  const env = { FANPULSE_HTTP_RETRIES: '3', FANPULSE_HTTP_TIMEOUT_MS: '2000' };
+const sandbox = { hashtags: { gucci: 60, dior: 6, prada: 6 } };
+const env = { FANPULSE_HTTP_RETRIES: '3', FANPULSE_HTTP_TIMEOUT_MS: '2000' };
 
-  after(() => {
-    console.log('\n' + formatReports(reports) + '\n');
-  });
-
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      const clean = await startInstagramHarness({ sandbox, env });
-      const faulted = await startInstagramHarness({ sandbox, env });
-      try {
-        for (const fault of scenario.faults) faulted.sandbox.inject(fault);
-        const report = await measureScenario({
-          collector: 'instagram',
-          scenario: scenario.name,
-          views,
-          messages,
-          clean: runnable(clean),
-          faulted: runnable(faulted),
-          ...(scenario.redeliveries ? { redeliveries: scenario.redeliveries } : {}),
-        });
-        reports.push(report);
-        expect(report.lost, 'rows lost').to.equal(0);
-        expect(report.doubled, 'rows doubled').to.equal(0);
-        // Every injected fault must have been met.
-        if (scenario.faults.length > 0)
-          expect(
-            faulted.sandbox.log.some((r) => r.faulted),
-            'the fault must bite',
-          ).to.equal(true);
-        const [rows] = await faulted.query(
-          'SELECT count(*) AS n FROM latest_instagram_hashtag_media',
-        );
-        expect(Number(rows?.n)).to.be.greaterThan(100);
-      } finally {
-        await clean.close();
-        await faulted.close();
-      }
-    });
-  }
-});
+describeFaultCases(
+  'fault injection: Instagram collectors lose and double nothing',
+  scenarios.map((scenario): FaultCase<InstagramHarness> => ({
+    title: scenario.name,
+    collector: 'instagram',
+    scenario: scenario.name,
+    views,
+    messages,
+    redeliveries: scenario.redeliveries,
+    start: () => startInstagramHarness({ sandbox, env }),
+    apiCalls: (h) => h.sandbox.apiCalls(),
+    arm: (faulted) => {
+      for (const fault of scenario.faults) faulted.sandbox.inject(fault);
+    },
+    verify: async (_report, faulted) => {
+      // Every injected fault must have been met.
+      if (scenario.faults.length > 0)
+        expect(
+          faulted.sandbox.log.some((r) => r.faulted),
+          'the fault must bite',
+        ).to.equal(true);
+      const [rows] = await faulted.query(
+        'SELECT count(*) AS n FROM latest_instagram_hashtag_media',
+      );
+      expect(Number(rows?.n)).to.be.greaterThan(100);
+    },
+  })),
+);

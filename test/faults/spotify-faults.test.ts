@@ -7,32 +7,15 @@ import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startHarness } from '../support/harness.js';
 import { startCatalogueHarness } from '../spotify-catalogue/support.js';
 import {
-  formatReports,
-  measureScenario,
+  describeFaultCases,
   type FaultReport,
   type LatestView,
-  type RunnableHarness,
+  type StartedHarness,
 } from './framework.js';
 import { spotifyScenarios, type FaultTarget } from './spotify-scenarios.js';
 import type { JobMessage } from '../../functions/platform/queue.js';
-import type { FakeClock } from '../../functions/platform/clock.js';
 
-type Started = FaultTarget & {
-  clock: FakeClock;
-  run: RunnableHarness['run'];
-  query: RunnableHarness['query'];
-  close(): Promise<void>;
-};
-
-function runnable(h: Started): RunnableHarness {
-  return {
-    run: (m, id) => h.run(m, id),
-    query: (sql) => h.query(sql),
-    advanceSeconds: (s) => h.clock.advance(s * 1000),
-    apiCalls: () => h.sandbox.apiCalls() + h.sandbox.tokenCalls(),
-    close: () => h.close(),
-  };
-}
+type Started = FaultTarget & StartedHarness;
 
 interface Collector {
   name: string;
@@ -87,44 +70,30 @@ const collectors: Collector[] = [
   },
 ];
 
-describe('fault injection: Spotify collectors lose and double nothing', function () {
-  this.timeout(120_000);
-  const reports: FaultReport[] = [];
-  const env = { FANPULSE_HTTP_TIMEOUT_MS: '300', FANPULSE_HTTP_RETRIES: '3' };
+const env = { FANPULSE_HTTP_TIMEOUT_MS: '300', FANPULSE_HTTP_RETRIES: '3' };
 
-  after(() => {
-    console.log('\n' + formatReports(reports) + '\n');
-  });
-
-  for (const collector of collectors) {
-    for (const scenario of collector.scenarios) {
-      it(`${collector.name}: ${scenario.name}`, async () => {
-        const clean = await collector.start(env);
-        const faulted = await collector.start(env);
-        try {
-          await scenario.arm?.(faulted);
-          const report = await measureScenario({
-            collector: collector.name,
-            scenario: scenario.name,
-            views: collector.views,
-            messages: collector.messages,
-            clean: runnable(clean),
-            faulted: runnable(faulted),
-            ...(scenario.redeliveries ? { redeliveries: scenario.redeliveries } : {}),
-          });
-          reports.push(report);
-          expect(report.lost, 'rows lost').to.equal(0);
-          expect(report.doubled, 'rows doubled').to.equal(0);
-          // A fault that neither cost a call nor failed a run was not exercised at all.
-          const bit = report.extraApiCalls > 0 || report.outcomes.some((o) => o !== 'succeeded');
-          if (scenario.arm) expect(bit, 'the fault must bite').to.equal(true);
-          if (scenario.redeliveries)
-            expect(report.extraApiCalls, 'redeliveries of completed runs call nothing').to.equal(0);
-        } finally {
-          await clean.close();
-          await faulted.close();
-        }
-      });
-    }
-  }
-});
+describeFaultCases(
+  'fault injection: Spotify collectors lose and double nothing',
+  collectors.flatMap((collector) =>
+    collector.scenarios.map((scenario) => ({
+      title: `${collector.name}: ${scenario.name}`,
+      collector: collector.name,
+      scenario: scenario.name,
+      views: collector.views,
+      messages: collector.messages,
+      redeliveries: scenario.redeliveries,
+      start: () => collector.start(env),
+      apiCalls: (h: Started) => h.sandbox.apiCalls() + h.sandbox.tokenCalls(),
+      arm: async (faulted: Started) => {
+        await scenario.arm?.(faulted);
+      },
+      verify: (report: FaultReport) => {
+        // A fault that neither cost a call nor failed a run was not exercised at all.
+        const bit = report.extraApiCalls > 0 || report.outcomes.some((o) => o !== 'succeeded');
+        if (scenario.arm) expect(bit, 'the fault must bite').to.equal(true);
+        if (scenario.redeliveries)
+          expect(report.extraApiCalls, 'redeliveries of completed runs call nothing').to.equal(0);
+      },
+    })),
+  ),
+);

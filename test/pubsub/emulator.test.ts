@@ -3,14 +3,9 @@
 // sandbox and writes a DuckDB file that this test reads once the process has stopped.
 // No skip: if the emulator (gcloud, Java) is missing, this suite fails.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import {
   deadLetterSubscriptionFor,
@@ -25,155 +20,19 @@ import {
 } from '../sandbox/spotify/podcasts.js';
 import { installCatalogue, KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
-import { startPubSubEmulator } from '../support/pubsub-emulator.js';
-
-type LogEntry = Record<string, unknown>;
+import { rawFiles, readWarehouse } from '../support/data-folder.js';
+import {
+  ofMessage,
+  startFunction,
+  summaries,
+  waitFor,
+  type FunctionProcess,
+} from '../support/function-process.js';
+import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
 
 const PREFIX = 'fpt-';
 const TOPIC = `${PREFIX}spotify-jobs`;
 const DEAD_LETTER = `${PREFIX}dead-letter`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-interface FunctionProcess {
-  logs: LogEntry[];
-  output: string[];
-  stop(): Promise<void>;
-}
-
-/** functions-framework's own CLI serving one target, as `gcloud functions deploy` would run it. */
-async function startFunction(
-  target: string,
-  port: number,
-  env: Record<string, string>,
-): Promise<FunctionProcess> {
-  const node = existsSync('node_modules/.bin/node') ? 'node_modules/.bin/node' : process.execPath;
-  const child: ChildProcess = spawn(
-    node,
-    [
-      'node_modules/@google-cloud/functions-framework/build/src/main.js',
-      `--target=${target}`,
-      '--signature-type=cloudevent',
-      `--port=${port}`,
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs: LogEntry[] = [];
-  const output: string[] = [];
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      output.push(line);
-      if (line.startsWith('{')) {
-        try {
-          logs.push(JSON.parse(line) as LogEntry);
-        } catch {
-          // not one of ours
-        }
-      }
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', (c: Buffer) => output.push(...c.toString('utf8').split('\n')));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  await waitFor(
-    `${target} to serve on ${port}`,
-    () => {
-      if (child.exitCode !== null) throw new Error(`${target} exited: ${output.join('\n')}`);
-      return output.some((l) => l.includes('Serving function'));
-    },
-    20_000,
-  );
-  return {
-    logs,
-    output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Reads the warehouse file with a read-only connection, after the writer has stopped. */
-async function readWarehouse(path: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(sql);
-    return reader
-      .getRowObjectsJS()
-      .map((row) =>
-        Object.fromEntries(
-          Object.entries(row).map(([k, v]) => [
-            k,
-            typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v,
-          ]),
-        ),
-      );
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-async function rawFiles(dataDir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const root = join(dataDir, 'raw');
-  if (!existsSync(root)) return out;
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.set(
-      relative(dataDir, path),
-      createHash('sha256')
-        .update(await readFile(path))
-        .digest('hex'),
-    );
-  }
-  return out;
-}
-
-/** Run ids in the emulator are `emu-<publish time>-<message id>`, or a planner's own id. */
-const runIdOf = (e: LogEntry): unknown =>
-  e.run_id ?? (e['logging.googleapis.com/labels'] as Record<string, unknown> | undefined)?.run_id;
-const ofMessage = (id: string) => (e: LogEntry) => {
-  const runId = runIdOf(e);
-  return (
-    typeof runId === 'string' &&
-    (runId === id || new RegExp(`^emu-\\d{8}T\\d{6}Z-${id}$`).test(runId))
-  );
-};
-const summaries = (logs: LogEntry[], match: (e: LogEntry) => boolean) =>
-  logs.filter(
-    (e) =>
-      (e.message === 'job run finished' ||
-        e.message === 'job run failed' ||
-        e.message === 'job run deferred') &&
-      match(e),
-  );
 
 describe('Pub/Sub emulator → functions-framework → warehouse (integration)', function () {
   this.timeout(120_000);
@@ -201,7 +60,7 @@ describe('Pub/Sub emulator → functions-framework → warehouse (integration)',
     installCatalogue(sandbox, catalogue);
     await sandbox.start();
     dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-emulator-'));
-    port = await freePort();
+    port = await freeLoopbackPort();
     env = {
       ...sandbox.env(),
       SPOTIFY_MARKET: 'BR',

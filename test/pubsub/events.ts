@@ -19,6 +19,22 @@ function b64(spec: MessageSpec): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
+/** The PubsubMessage both shapes carry (ids and times in both spellings, as sent). */
+function message(spec: MessageSpec, messageId: string, publishTime: string) {
+  return {
+    data: b64(spec),
+    attributes: spec.attributes ?? {},
+    messageId,
+    message_id: messageId,
+    publishTime,
+    publish_time: publishTime,
+  };
+}
+
+function deliveryAttempt(spec: MessageSpec) {
+  return spec.deliveryAttempt ? { deliveryAttempt: spec.deliveryAttempt } : {};
+}
+
 /** The CloudEvent a gen2 Pub/Sub trigger delivers (MessagePublishedData as data). */
 export function gen2Event(spec: MessageSpec): Record<string, unknown> {
   const messageId = spec.messageId ?? '17712345678901234';
@@ -32,16 +48,9 @@ export function gen2Event(spec: MessageSpec): Record<string, unknown> {
     datacontenttype: 'application/json',
     time: publishTime,
     data: {
-      message: {
-        data: b64(spec),
-        attributes: spec.attributes ?? {},
-        messageId,
-        message_id: messageId,
-        publishTime,
-        publish_time: publishTime,
-      },
+      message: message(spec, messageId, publishTime),
       subscription: `projects/${PROJECT}/subscriptions/eventarc-us-central1-${topic}-sub-001`,
-      ...(spec.deliveryAttempt ? { deliveryAttempt: spec.deliveryAttempt } : {}),
+      ...deliveryAttempt(spec),
     },
   };
 }
@@ -52,14 +61,7 @@ export function pushEnvelope(spec: MessageSpec): Record<string, unknown> {
   const publishTime = spec.publishTime ?? '2026-11-20T09:59:58.457Z';
   return {
     subscription: `projects/${PROJECT}/subscriptions/${spec.topic ?? 'fanpulse-spotify-jobs'}-push`,
-    message: {
-      data: b64(spec),
-      attributes: spec.attributes ?? {},
-      messageId,
-      message_id: messageId,
-      publishTime,
-      publish_time: publishTime,
-    },
-    ...(spec.deliveryAttempt ? { deliveryAttempt: spec.deliveryAttempt } : {}),
+    message: message(spec, messageId, publishTime),
+    ...deliveryAttempt(spec),
   };
 }

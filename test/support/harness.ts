@@ -1,5 +1,7 @@
 // A ready-to-run fanpulse for tests: Spotify sandbox on loopback, services on a temp data
 // folder with an in-memory DuckDB, a fake clock (no real waiting) and captured logs.
+// startSandboxHarness is the same wiring around any sandbox (the Instagram and catalogue
+// harnesses build on it).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +22,8 @@ import {
 } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 
-export interface Harness {
-  sandbox: SpotifySandbox;
+export interface SandboxHarness<S> {
+  sandbox: S;
   services: Services;
   clock: FakeClock;
   logs: ReturnType<typeof memorySink>;
@@ -34,6 +36,74 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type Harness = SandboxHarness<SpotifySandbox>;
+
+interface Sandbox {
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  /** The environment that points the collectors at this sandbox. */
+  env(): Record<string, string>;
+}
+
+/**
+ * Starts the sandbox `makeSandbox` builds on a fake clock and wires services to it: the
+ * given data folder or a temp one (removed on close), an in-memory DuckDB unless
+ * overridden, DEBUG logs in memory, `env` over the sandbox's. Default run ids are
+ * `<runIdPrefix>-<n>`; nextRunId numbers other kinds of runs with the same counter.
+ */
+export async function startSandboxHarness<S extends Sandbox>(options: {
+  makeSandbox: (clock: FakeClock) => S;
+  tempPrefix: string;
+  runIdPrefix: string;
+  env: Record<string, string>;
+  dataDir?: string;
+  overrides?: ServiceOverrides;
+}): Promise<{ harness: SandboxHarness<S>; nextRunId: (prefix: string) => string }> {
+  const clock = new FakeClock('2026-11-20T10:00:00Z');
+  const sandbox = options.makeSandbox(clock);
+  await sandbox.start();
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), options.tempPrefix)));
+  const logs = memorySink();
+  const warehouse = options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:'));
+  const services = createServices({
+    env: {
+      ...sandbox.env(),
+      FANPULSE_DATA_DIR: dataDir,
+      FANPULSE_LOG_LEVEL: 'DEBUG',
+      ...options.env,
+    },
+    clock,
+    sink: logs.sink,
+    overrides: { ...options.overrides, warehouse },
+  });
+  let runs = 0;
+  const nextRunId = (prefix: string) => {
+    runs += 1;
+    return `${prefix}-${runs}`;
+  };
+  const harness: SandboxHarness<S> = {
+    sandbox,
+    services,
+    clock,
+    logs,
+    dataDir,
+    run: (message, runId) => {
+      const next = nextRunId(options.runIdPrefix);
+      return runJobMessage(services, message, { runId: runId ?? next, runTime: clock.now() });
+    },
+    rerun: (message, runId) =>
+      runJobMessage(services, message, { runId, runTime: clock.now(), rerun: true }),
+    query: async (sql) => (await services.warehouse()).query(sql),
+    close: async () => {
+      await warehouse.close();
+      await sandbox.stop();
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return { harness, nextRunId };
+}
+
 export interface HarnessOptions {
   tier?: Tier;
   catalog?: PodcastCatalogOptions;
@@ -43,52 +113,25 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const clock = new FakeClock('2026-11-20T10:00:00Z');
-  const sandbox = new SpotifySandbox({
-    tier: options.tier ?? 'development',
-    now: () => clock.now().getTime(),
-    ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
-  });
-  installPodcasts(sandbox, new PodcastCatalog(options.catalog));
-  await sandbox.start();
-  const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-test-'));
-  const logs = memorySink();
-  const warehouse = options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:'));
-  const services = createServices({
+  const { harness } = await startSandboxHarness({
+    makeSandbox: (clock) => {
+      const sandbox = new SpotifySandbox({
+        tier: options.tier ?? 'development',
+        now: () => clock.now().getTime(),
+        ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+      });
+      installPodcasts(sandbox, new PodcastCatalog(options.catalog));
+      return sandbox;
+    },
+    tempPrefix: 'fanpulse-test-',
+    runIdPrefix: 'test-run',
     env: {
-      ...sandbox.env(),
       SPOTIFY_MARKET: 'BR',
-      FANPULSE_DATA_DIR: dataDir,
       FANPULSE_HTTP_BACKOFF_BASE_MS: '200',
       FANPULSE_HTTP_TIMEOUT_MS: '3000',
-      FANPULSE_LOG_LEVEL: 'DEBUG',
       ...options.env,
     },
-    clock,
-    sink: logs.sink,
-    overrides: { ...options.overrides, warehouse },
+    overrides: options.overrides,
   });
-  let runs = 0;
-  return {
-    sandbox,
-    services,
-    clock,
-    logs,
-    dataDir,
-    run: (message, runId) => {
-      runs += 1;
-      return runJobMessage(services, message, {
-        runId: runId ?? `test-run-${runs}`,
-        runTime: clock.now(),
-      });
-    },
-    rerun: (message, runId) =>
-      runJobMessage(services, message, { runId, runTime: clock.now(), rerun: true }),
-    query: async (sql) => (await services.warehouse()).query(sql),
-    close: async () => {
-      await warehouse.close();
-      await sandbox.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return harness;
 }

@@ -3,6 +3,7 @@
 // ig_hashtag_search, recent_media pages of at most 50 whose last `after` cursor repeats,
 // usage headers that climb with calls over a rolling hour, the Graph error envelope with
 // the codes on demand (graphError + inject), and omitted fields.
+import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/instagram/config.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
 import {
   cdnUrl,
@@ -56,37 +57,9 @@ export class InstagramSandbox extends HttpSandbox {
       unknownAccounts: options.unknownAccounts ?? [],
       nonBusinessAccounts: options.nonBusinessAccounts ?? [],
     };
-    const accounts = options.accounts ?? [
-      'hermes',
-      'chanelofficial',
-      'dior',
-      'louisvuitton',
-      'gucci',
-      'prada',
-      'ysl',
-      'celine',
-      'maisonvalentino',
-      'miumiu',
-      'fendi',
-    ];
-    this.brands = makeBrands(accounts);
-    const tags =
-      options.hashtags ??
-      Object.fromEntries(
-        [
-          'hermes',
-          'chanel',
-          'dior',
-          'louisvuitton',
-          'gucci',
-          'prada',
-          'ysl',
-          'celine',
-          'valentino',
-          'miumiu',
-          'fendi',
-        ].map((t) => [t, 6]),
-      );
+    // By default the sandbox knows exactly what the default configuration watches.
+    this.brands = makeBrands(options.accounts ?? DEFAULT_ACCOUNTS);
+    const tags = options.hashtags ?? Object.fromEntries(DEFAULT_HASHTAGS.map((t) => [t, 6]));
     this.feeds = Object.entries(tags).map(([tag, perHour], i) => ({
       tag,
       id: `178430${String(i + 1).padStart(11, '0')}`,

@@ -9,7 +9,7 @@ import {
   type CatalogueAlbum,
   type CatalogueArtist,
   type CatalogueTrack,
-} from './catalogue.js';
+} from './catalogue-model.js';
 import { sandboxId } from './podcasts.js';
 
 export interface SyntheticCatalogueOptions {
