@@ -20,6 +20,8 @@ export class PubSubQueue implements JobQueue {
   private client: PubSub | undefined;
   private readonly topics = new Map<string, Topic>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** One flush per topic at a time: concurrent callers share it (each adds a listener). */
+  private readonly flushing = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PubSubQueueOptions) {}
 
@@ -68,7 +70,16 @@ export class PubSubQueue implements JobQueue {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([...this.topics.values()].map((t) => t.flush()));
+    const flushes = [...this.topics].map(([name, topic]) => {
+      let flushing = this.flushing.get(name);
+      if (!flushing) {
+        flushing = topic.flush().finally(() => this.flushing.delete(name));
+        this.flushing.set(name, flushing);
+      }
+      return flushing;
+    });
+    await Promise.all(flushes);
+    // A shared flush may have started before this caller's last publish: wait for those too.
     await Promise.allSettled([...this.pending]);
   }
 
