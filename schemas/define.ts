@@ -60,7 +60,7 @@ export const standardColumns = {
 
 export const insertIdColumn = required(
   col.string(
-    'Deterministic hash of table, natural key and run id; BigQuery insertId and exact dedup key.',
+    'Deterministic hash of table, natural key and run id (of table and key alone where the table says so: events); BigQuery insertId and exact dedup key.',
   ),
 );
 
@@ -74,6 +74,12 @@ export interface TableDef<C extends Columns = Columns> {
   readonly allColumns: Readonly<Record<string, ColumnDef>>;
   readonly clustering: readonly string[];
   readonly latestView: string;
+  /**
+   * What insert_id hashes: `run` (table, key, run id: each run is a snapshot) or `key`
+   * (table, key: the row is the key's one fact, e.g. a pushed event, and any redelivery of
+   * it, in whatever run, is the same row).
+   */
+  readonly insertIdScope: 'run' | 'key';
   /** Validates a whole row, standard columns included (output is the row unchanged). */
   readonly rowSchema: z.ZodType;
 }
@@ -116,6 +122,7 @@ export function defineTable<C extends Columns>(spec: {
   key: readonly ((keyof C & string) | keyof typeof standardColumns)[];
   columns: C;
   clustering?: readonly ((keyof C & string) | keyof typeof standardColumns)[];
+  insertIdScope?: TableDef['insertIdScope'];
 }): TableDef<C> {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`bad table name ${spec.name}`);
   for (const name of Object.keys(spec.columns)) {
@@ -133,6 +140,7 @@ export function defineTable<C extends Columns>(spec: {
     allColumns,
     clustering: (spec.clustering ?? spec.key).slice(0, 4),
     latestView: `latest_${spec.name}`,
+    insertIdScope: spec.insertIdScope ?? 'run',
     rowSchema: z.strictObject(shape),
   };
 }

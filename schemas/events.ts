@@ -8,6 +8,9 @@ export const events = defineTable({
   description:
     'Events that outside services pushed over HTTP (AppsFlyer-style push, call-tracking and ad-attribution postbacks), normalised, with the payload as received.',
   key: ['source', 'event_key'],
+  // BigQuery's insertId is the event key: a sender's retry, in whatever batch or run, is
+  // dropped by streaming dedup (and replaced in DuckDB); latest_events guarantees the rest.
+  insertIdScope: 'key',
   clustering: ['source', 'event_name', 'event_key'],
   columns: {
     source: required(col.string('Configured source name (EVENTS_SOURCES), e.g. appsflyer.')),

@@ -34,10 +34,16 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
-/** insertId = hash(table, natural key, run id): retries within a run collapse, runs stay distinct. */
+/**
+ * insertId = hash(table, natural key, run id): retries within a run collapse, runs stay
+ * distinct snapshots. Tables whose rows are facts rather than snapshots (pushed events) hash
+ * the key alone, so a redelivery in any later run is the same row.
+ */
 export function insertIdFor(table: TableDef, row: Record<string, unknown>): string {
   const key = table.key.map((k) => JSON.stringify(row[k] ?? null));
-  return stableId(table.name, ...key, String(row.run_id));
+  return table.insertIdScope === 'key'
+    ? stableId(table.name, ...key)
+    : stableId(table.name, ...key, String(row.run_id));
 }
 
 /** Splits rows into batches under both a row and a byte ceiling (BigQuery: 500 rows, 10 MB). */
