@@ -130,8 +130,12 @@ export async function runDev(options: DevOptions): Promise<void> {
 
   const servers: Server[] = [];
   const urls = new Map<string, string>();
-  for (const [i, f] of functions.entries()) {
-    const port = basePort + i;
+  // Consecutive ports from --port, stepping over the emulator's (8081.. meets 8085).
+  const emulatorPort = Number(process.env.PUBSUB_EMULATOR_HOST?.split(':').pop());
+  let port = basePort - 1;
+  for (const f of functions) {
+    port += 1;
+    if (port === emulatorPort) port += 1;
     const server = testing.getTestServer(f.name);
     await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
     servers.push(server);
