@@ -1,6 +1,8 @@
 // Podcast collectors: API calls against the theoretical minimum per tier, throughput and
 // peak memory of an episodes run with 1k and 100k episodes (each in its own process).
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runJobMessage } from '../../functions/jobs/run-job.js';
@@ -20,8 +22,10 @@ async function showsCalls(
   installPodcasts(sandbox, new PodcastCatalog());
   await sandbox.start();
   const warehouse = await openDuckDbWarehouse(':memory:');
+  // A fresh folder: a completed run id in an old one would make the run a no-op redelivery.
+  const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-shows-'));
   const services = createServices({
-    env: { ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_DATA_DIR: '/tmp/fanpulse-bench-shows' },
+    env: { ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_DATA_DIR: dataDir },
     sink: () => undefined,
     overrides: { warehouse },
   });
@@ -40,6 +44,7 @@ async function showsCalls(
   } finally {
     await warehouse.close();
     await sandbox.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -80,6 +85,7 @@ export const bench: BenchModule = {
       [1000, 'development'],
       [1000, 'extended'],
       [100_000, 'development'],
+      [100_000, 'extended'],
     ] as const) {
       const r = await episodesRun(episodes, tier);
       lines.push(
