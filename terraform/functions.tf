@@ -46,6 +46,9 @@ locals {
       f.kind == "pubsub" ? {
         FANPULSE_RUN_BUDGET_SECONDS = tostring(max(1, local.function_settings[k].timeout_seconds > 120 ? local.function_settings[k].timeout_seconds - 60 : floor(local.function_settings[k].timeout_seconds / 2)))
       } : {},
+      # The webhook answers only once Pub/Sub accepted the events: a short batch window keeps
+      # that wait small (planners keep the default 20 ms, which packs more per request).
+      k == "events" ? { FANPULSE_PUBSUB_BATCH_MS = "5" } : {},
       try(var.function_settings[k].env, {}),
     )
   }

@@ -24,6 +24,7 @@ const platformSchema = z
     FANPULSE_SECRET_VERSION: z.string().default('latest'),
     FANPULSE_SECRET_CACHE_SECONDS: nonNegativeInt.default(300),
     FANPULSE_TOPIC_PREFIX: z.string().default('fanpulse-'),
+    FANPULSE_PUBSUB_BATCH_MS: nonNegativeInt.default(20),
     FANPULSE_RAW_GZIP: z.enum(['true', 'false']).default('false'),
     FANPULSE_HTTP_TIMEOUT_MS: positiveInt.default(15_000),
     FANPULSE_HTTP_RETRIES: nonNegativeInt.default(4),
@@ -52,6 +53,7 @@ const platformSchema = z
       secretVersion: env.FANPULSE_SECRET_VERSION,
       secretCacheSeconds: env.FANPULSE_SECRET_CACHE_SECONDS,
       topicPrefix: env.FANPULSE_TOPIC_PREFIX,
+      pubsubBatchMs: env.FANPULSE_PUBSUB_BATCH_MS,
       rawGzip: env.FANPULSE_RAW_GZIP === 'true',
       http: {
         timeoutMs: env.FANPULSE_HTTP_TIMEOUT_MS,

@@ -115,7 +115,11 @@ export function createServices(options: CreateServicesOptions = {}): Services {
       if (o.queue) return o.queue;
       if (config.queue === 'pubsub') {
         const { PubSubQueue } = await import('./queue-pubsub.js');
-        return new PubSubQueue({ projectId: project, topicPrefix: config.topicPrefix });
+        return new PubSubQueue({
+          projectId: project,
+          topicPrefix: config.topicPrefix,
+          maxMilliseconds: config.pubsubBatchMs,
+        });
       }
       return new MemoryQueue();
     }),

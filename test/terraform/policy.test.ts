@@ -110,6 +110,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       FANPULSE_LOG_LEVEL: 'INFO',
       FANPULSE_RAW_GZIP: 'false',
       FANPULSE_RUN_BUDGET_SECONDS: '480',
+      FANPULSE_PUBSUB_BATCH_MS: '5',
     };
     for (const name of [...names, ...perKind]) expect(sample, name).to.have.property(name);
     const config = loadPlatformConfig(sample);
@@ -121,6 +122,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       stateStore: 'gcs',
       stateBucket: 'my-project-fanpulse-raw',
       topicPrefix: 'fanpulse-',
+      pubsubBatchMs: 5,
     });
     expect(() => loadSubscriberConfig(sample)).not.to.throw();
   });
