@@ -16,6 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { loadPlatformConfig } from '../platform/config.js';
 import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
+// publish.ts registers this command, so the import is circular; LOCAL_PROJECT is only read
+// when commands run, after both modules have loaded.
+import { LOCAL_PROJECT } from './publish.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/functions/index.js, next to dist/functions/cli/. */
@@ -99,7 +102,7 @@ export interface DevOptions {
 
 export async function runDev(options: DevOptions): Promise<void> {
   const basePort = Number(options.port);
-  const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? 'fanpulse-local';
+  const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL_PROJECT;
   let emulator: EmulatorProcess | null = null;
   if (!process.env.PUBSUB_EMULATOR_HOST) {
     console.error(`starting the Pub/Sub emulator on 127.0.0.1:${options.emulatorPort}...`);
@@ -180,7 +183,7 @@ export function registerDevCommand(program: Command): void {
       'serve every function locally with functions-framework, wired to the Pub/Sub emulator by push subscriptions',
     )
     .option('--port <port>', 'port of the first function; the others follow', '8081')
-    .option('--project <id>', 'project id (default GOOGLE_CLOUD_PROJECT or fanpulse-local)')
+    .option('--project <id>', `project id (default GOOGLE_CLOUD_PROJECT or ${LOCAL_PROJECT})`)
     .option(
       '--emulator-port <port>',
       'port for the emulator started when PUBSUB_EMULATOR_HOST is unset',

@@ -5,7 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseJobMessage } from '../jobs/run-job.js';
-import { terraformExports } from '../jobs/schedules-export.js';
+import { FUNCTIONS_EXPORT_PATH } from '../deploy/manifest.js';
+import { SCHEDULES_EXPORT_PATH, terraformExports } from '../jobs/schedules-export.js';
 import type { Env } from '../platform/env.js';
 import { InvalidInputError } from '../platform/errors.js';
 import { topicForJob, type JobMessage } from '../platform/queue.js';
@@ -100,7 +101,7 @@ export function registerPubSubCommands(program: Command): void {
   program
     .command('schedules')
     .description(
-      `write ${[...terraformExports().keys()].join(' and ')} (what Terraform deploys: schedules, functions, topics, secrets)`,
+      `write ${SCHEDULES_EXPORT_PATH} and ${FUNCTIONS_EXPORT_PATH} (what Terraform deploys: schedules, functions, topics, secrets)`,
     )
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {

@@ -2,24 +2,18 @@
 // a first page of media; further pages come through media.after(cursor) up to a depth.
 // Hourly snapshots make the follower and engagement time series.
 import { z } from 'zod';
-import { instagramBrands } from '../../schemas/instagram.js';
+import { instagramBrands, instagramMedia } from '../../schemas/instagram.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
 import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
-import {
-  describeGraphError,
-  INVALID_PARAMETER_CODE,
-  InstagramApiError,
-  SKIP_ACCOUNT_CODES,
-  type InstagramClient,
-} from './client.js';
+import { INVALID_PARAMETER_CODE, SKIP_ACCOUNT_CODES, type InstagramClient } from './client.js';
 import { USERNAME } from './config.js';
-import { withInstagram } from './context.js';
+import { afterCursor, skipItem, withInstagram } from './context.js';
 import { businessDiscoveryMapper } from './mappers.js';
 
-export const BRAND_FIELDS =
+const BRAND_FIELDS =
   'id,username,name,profile_picture_url,followers_count,follows_count,media_count';
-export const MEDIA_FIELDS =
+const MEDIA_FIELDS =
   'id,timestamp,caption,media_type,media_product_type,media_url,permalink,like_count,comments_count';
 
 export const brandsParams = z.strictObject({
@@ -34,7 +28,7 @@ export const brandsParams = z.strictObject({
 });
 
 /** The fields expression of one business-discovery call (first page, or the page after a cursor). */
-export function discoveryFields(username: string, pageSize: number, after: string | null): string {
+function discoveryFields(username: string, pageSize: number, after: string | null): string {
   const media = after
     ? `media.after(${after}).limit(${pageSize}){${MEDIA_FIELDS}}`
     : `media.limit(${pageSize}){${MEDIA_FIELDS}}`;
@@ -43,33 +37,11 @@ export function discoveryFields(username: string, pageSize: number, after: strin
 }
 
 /** The media `after` cursor of a business-discovery answer, if there is a next page. */
-export function mediaCursor(body: unknown): string | null {
+function mediaCursor(body: unknown): string | null {
   const bd = isRecord(body) ? body.business_discovery : null;
   const media = isRecord(bd) ? bd.media : null;
   if (!isRecord(media) || !Array.isArray(media.data) || media.data.length === 0) return null;
-  const paging = isRecord(media.paging) ? media.paging : null;
-  const cursors = paging && isRecord(paging.cursors) ? paging.cursors : null;
-  const after = cursors?.after;
-  return typeof after === 'string' && after !== '' ? after : null;
-}
-
-/** A Graph error that concerns one item (account, hashtag): warn, count, go on. */
-export function skipItem(
-  ctx: JobContext,
-  error: unknown,
-  table: string,
-  what: string,
-  codes: ReadonlySet<number>,
-): boolean {
-  if (!(error instanceof InstagramApiError) || error.graph.code === null) return false;
-  if (!codes.has(error.graph.code)) return false;
-  ctx.log.warn(`skipping ${what}`, { reason: describeGraphError(error.graph) });
-  ctx.quality.count(
-    table,
-    `skipped:${error.graph.code}`,
-    `${what}: ${describeGraphError(error.graph)}`,
-  );
-  return true;
+  return afterCursor(media);
 }
 
 const ACCOUNT_SKIP_CODES: ReadonlySet<number> = new Set([
@@ -102,7 +74,7 @@ async function collectAccount(
     });
     const brand = mapped.find((t) => t.table.name === instagramBrands.name)?.rows[0];
     owner ??= typeof brand?.user_id === 'string' ? brand.user_id : null;
-    media += mapped.find((t) => t.table.name !== instagramBrands.name)?.rows.length ?? 0;
+    media += mapped.find((t) => t.table.name === instagramMedia.name)?.rows.length ?? 0;
     after = mediaCursor(answer.body);
     // A cursor seen before would page in a circle.
     if (after === null || seen.has(after)) break;

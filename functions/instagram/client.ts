@@ -1,7 +1,7 @@
 // Instagram Graph API client on the shared HTTP policy. Graph errors carry their meaning in
 // error.code, not in the HTTP status, so the classify hook reads the envelope: throttling
 // codes stop the run (deferred) without hammering, 1/2 retry, 190 fails fast and names the
-// secret to renew, everything else is handed to the job as an InstagramApiError.
+// secret to renew (in translate), everything else is handed to the job as an InstagramApiError.
 import type { Clock } from '../platform/clock.js';
 import type { HttpPolicyConfig } from '../platform/config.js';
 import { DeferredError, PermanentError, SourceHttpError } from '../platform/errors.js';
@@ -16,14 +16,14 @@ import {
 import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import type { InstagramConfig } from './config.js';
-import { readUsage, UsageTracker } from './usage.js';
+import { UsageTracker } from './usage.js';
 
 /** App (4), user (17), page (32), custom (613), page-account (80001) and IG-account (80002) limits. */
-export const THROTTLE_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001, 80002]);
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2]);
+const THROTTLE_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001, 80002]);
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2]);
 /** Unknown, age-gated or non-business username: skip that account. */
 export const SKIP_ACCOUNT_CODES: ReadonlySet<number> = new Set([110, 24]);
-export const TOKEN_CODE = 190;
+const TOKEN_CODE = 190;
 export const INVALID_PARAMETER_CODE = 100;
 export const GRAPH_ID = /^\d{1,30}$/;
 
@@ -37,7 +37,7 @@ export interface GraphError {
 }
 
 /** The Graph error envelope {error: {message, type, code, error_subcode, fbtrace_id}}, if any. */
-export function graphErrorOf(body: unknown): GraphError | null {
+function graphErrorOf(body: unknown): GraphError | null {
   if (!isRecord(body) || !isRecord(body.error)) return null;
   const e = body.error;
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
@@ -56,28 +56,21 @@ export function describeGraphError(g: GraphError): string {
   return `code ${code}: ${g.message}${g.fbtraceId ? ` (fbtrace_id ${g.fbtraceId})` : ''}`;
 }
 
-export function graphVerdict(
-  answer: FailedAnswer,
-  deferSeconds: number,
-  tokenSecret: string,
-): Verdict | undefined {
+/**
+ * Throttling codes defer for `deferSeconds` (the UsageTracker's block, which already read
+ * this answer's estimated_time_to_regain_access, else INSTAGRAM_DEFER_SECONDS). Code 190 is
+ * a plain permanent failure here: `translate` names the secret to renew.
+ */
+function graphVerdict(answer: FailedAnswer, deferSeconds: number): Verdict | undefined {
   const g = graphErrorOf(answer.body);
   if (!g || g.code === null) return undefined;
-  if (THROTTLE_CODES.has(g.code)) {
-    const regain = readUsage(answer.headers)?.regainSeconds ?? 0;
+  if (THROTTLE_CODES.has(g.code))
     return {
       action: 'defer',
       reason: `Instagram rate limit (${describeGraphError(g)})`,
-      seconds: regain > 0 ? regain : deferSeconds,
+      seconds: deferSeconds,
     };
-  }
   if (TRANSIENT_CODES.has(g.code) || g.isTransient) return { action: 'retry' };
-  if (g.code === TOKEN_CODE)
-    return {
-      action: 'fail',
-      kind: 'permanent',
-      reason: `access token rejected (${describeGraphError(g)}); renew the secret ${tokenSecret}`,
-    };
   return { action: 'fail', kind: 'permanent', reason: describeGraphError(g) };
 }
 
@@ -115,8 +108,12 @@ export class InstagramClient {
       policy: deps.policy,
       clock: deps.clock,
       ...(deps.random ? { random: deps.random } : {}),
+      // observe runs first, so the tracker has read this answer's usage headers already.
       classify: (a) =>
-        graphVerdict(a, deps.config.usage.deferSeconds, deps.config.accessTokenSecret),
+        graphVerdict(
+          a,
+          this.usage.blockedSeconds(deps.clock.now()) ?? deps.config.usage.deferSeconds,
+        ),
       observe: (response) => this.usage.record(response.headers, deps.clock.now()),
     });
   }

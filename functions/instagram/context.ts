@@ -2,13 +2,14 @@
 // throttling code started survive across runs of a warm instance, so a deferred run's
 // successor does not spend a call just to learn it is still blocked.
 import type { JobContext } from '../jobs/types.js';
+import { isRecord } from '../platform/fields.js';
 import type { Services } from '../platform/runtime.js';
-import { InstagramClient } from './client.js';
+import { describeGraphError, InstagramApiError, InstagramClient } from './client.js';
 import { loadInstagramConfig } from './config.js';
 
 const clients = new WeakMap<Services, Promise<InstagramClient>>();
 
-export function instagramClientFor(services: Services): Promise<InstagramClient> {
+function instagramClientFor(services: Services): Promise<InstagramClient> {
   let client = clients.get(services);
   if (!client) {
     client = services.secrets().then(
@@ -38,4 +39,31 @@ export async function withInstagram<T>(
   } finally {
     ctx.countCalls('instagram', client.calls - before);
   }
+}
+
+/** A Graph error that concerns one item (account, hashtag): warn, count, go on. */
+export function skipItem(
+  ctx: JobContext,
+  error: unknown,
+  table: string,
+  what: string,
+  codes: ReadonlySet<number>,
+): boolean {
+  if (!(error instanceof InstagramApiError) || error.graph.code === null) return false;
+  if (!codes.has(error.graph.code)) return false;
+  ctx.log.warn(`skipping ${what}`, { reason: describeGraphError(error.graph) });
+  ctx.quality.count(
+    table,
+    `skipped:${error.graph.code}`,
+    `${what}: ${describeGraphError(error.graph)}`,
+  );
+  return true;
+}
+
+/** The non-empty `paging.cursors.after` of a Graph page, or null. */
+export function afterCursor(page: unknown): string | null {
+  const paging = isRecord(page) && isRecord(page.paging) ? page.paging : null;
+  const cursors = paging && isRecord(paging.cursors) ? paging.cursors : null;
+  const after = cursors?.after;
+  return typeof after === 'string' && after !== '' ? after : null;
 }

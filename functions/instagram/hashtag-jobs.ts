@@ -8,13 +8,13 @@ import { defineJob, type JobContext } from '../jobs/types.js';
 import { PermanentError } from '../platform/errors.js';
 import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
-import { skipItem } from './brand-jobs.js';
 import { INVALID_PARAMETER_CODE, type InstagramClient } from './client.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
-import { withInstagram } from './context.js';
+import { afterCursor, skipItem, withInstagram } from './context.js';
 import {
-  advanceWatermark,
+  advanceWatermarks,
   knownHashtagIds,
+  readWatermarks,
   rememberHashtagId,
   reserveHashtags,
   watermarkFor,
@@ -43,7 +43,7 @@ export const hashtagsParams = z.strictObject({
 });
 
 /** Refused before calling: the budget of 30 unique hashtags per rolling 7 days is used up. */
-export class HashtagBudgetError extends PermanentError {}
+class HashtagBudgetError extends PermanentError {}
 
 function budgetMessage(a: Admission, limit: number): string {
   const frees = a.freesAt
@@ -77,11 +77,10 @@ async function resolveId(
 function nextCursor(body: unknown): string | null {
   const paging = isRecord(body) && isRecord(body.paging) ? body.paging : null;
   if (!paging || typeof paging.next !== 'string') return null;
-  const cursors = isRecord(paging.cursors) ? paging.cursors : null;
-  const after = cursors?.after;
+  const after = afterCursor(body);
+  const before = isRecord(paging.cursors) ? paging.cursors.before : undefined;
   // An `after` equal to the page's own `before` does not advance: the same page would repeat.
-  if (typeof after !== 'string' || after === '' || after === cursors?.before) return null;
-  return after;
+  return after === before ? null : after;
 }
 
 async function collectTag(
@@ -91,9 +90,8 @@ async function collectTag(
   tag: string,
   id: string,
   maxPages: number,
-): Promise<{ media: number; pages: number }> {
-  const state = await ctx.services.state();
-  const previous = await watermarkFor(state, tag, ctx.run.runId);
+  previous: string | null,
+): Promise<{ media: number; pages: number; newest: string | null }> {
   const stopBefore = previous
     ? new Date(Date.parse(previous) - client.config.hashtagOverlapSeconds * 1000).toISOString()
     : null;
@@ -136,8 +134,7 @@ async function collectTag(
     }
     seen.add(after);
   }
-  if (newest !== null) await advanceWatermark(state, tag, ctx.run.runId, newest);
-  return { media, pages };
+  return { media, pages, newest };
 }
 
 export const hashtagsJob = defineJob({
@@ -168,23 +165,34 @@ export const hashtagsJob = defineJob({
           used: admission.used,
         });
       const ids = await knownHashtagIds(state);
+      const marks = await readWatermarks(state);
       const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
       const perTag: Record<string, number> = {};
+      const newMarks: Record<string, string> = {};
       let lookups = 0;
-      for (const [i, tag] of admission.admitted.entries()) {
-        try {
-          let id: string | null = ids[tag] ?? null;
-          if (id === null) {
-            lookups += 1;
-            id = await resolveId(ctx, client, me, tag);
+      try {
+        for (const [i, tag] of admission.admitted.entries()) {
+          try {
+            let id: string | null = ids[tag] ?? null;
+            if (id === null) {
+              lookups += 1;
+              id = await resolveId(ctx, client, me, tag);
+            }
+            if (id !== null) {
+              const previous = watermarkFor(marks, tag, ctx.run.runId);
+              const got = await collectTag(ctx, client, me, tag, id, maxPages, previous);
+              perTag[tag] = got.media;
+              if (got.newest !== null) newMarks[tag] = got.newest;
+            }
+          } catch (error) {
+            if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`, PER_ITEM))
+              throw error;
           }
-          if (id !== null)
-            perTag[tag] = (await collectTag(ctx, client, me, tag, id, maxPages)).media;
-        } catch (error) {
-          if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`, PER_ITEM))
-            throw error;
+          ctx.progress('hashtags', i + 1, admission.admitted.length);
         }
-        ctx.progress('hashtags', i + 1, admission.admitted.length);
+      } finally {
+        // One write for the whole run; marks of the tags done so far survive a later failure.
+        await advanceWatermarks(state, ctx.run.runId, newMarks);
       }
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);

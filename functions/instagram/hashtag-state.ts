@@ -3,10 +3,11 @@
 // app's IG account, and each hashtag's high-water mark of media already seen.
 import { z } from 'zod';
 import { updateState, type StateStore } from '../platform/state.js';
+import { GRAPH_ID } from './client.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
-const idsSchema = z.record(z.string(), z.string().regex(/^\d{1,30}$/));
+const idsSchema = z.record(z.string(), z.string().regex(GRAPH_ID));
 const budgetSchema = z.object({ lastQueried: z.record(z.string(), z.string()) });
 const watermarkSchema = z.record(
   z.string(),
@@ -35,7 +36,7 @@ export interface Admission {
 }
 
 /** Pure budget rule: counted tags may be queried again; new ones only while slots are free. */
-export function admit(
+function admit(
   lastQueried: Record<string, string>,
   wanted: readonly string[],
   now: Date,
@@ -89,30 +90,38 @@ export async function reserveHashtags(
   return admission!;
 }
 
+type Watermarks = z.output<typeof watermarkSchema>;
+
+/** Every hashtag's mark, read once per run. */
+export async function readWatermarks(state: StateStore): Promise<Watermarks> {
+  return (await state.get(WATERMARKS_KEY, watermarkSchema))?.value ?? {};
+}
+
 /**
  * The mark a run pages back to. A rerun of the same run id (a redelivery after a failure)
  * uses the mark from before its own first attempt, so it fetches the same window again.
  */
-export async function watermarkFor(
-  state: StateStore,
-  tag: string,
-  runId: string,
-): Promise<string | null> {
-  const entry = (await state.get(WATERMARKS_KEY, watermarkSchema))?.value[tag];
+export function watermarkFor(marks: Watermarks, tag: string, runId: string): string | null {
+  const entry = marks[tag];
   if (!entry) return null;
   return entry.setBy === runId ? entry.before : entry.hwm;
 }
 
-export async function advanceWatermark(
+/** Writes the new marks of one run (tag → newest timestamp seen) in one update. */
+export async function advanceWatermarks(
   state: StateStore,
-  tag: string,
   runId: string,
-  hwm: string,
+  hwms: Readonly<Record<string, string>>,
 ): Promise<void> {
+  if (Object.keys(hwms).length === 0) return;
   await updateState(state, WATERMARKS_KEY, watermarkSchema, (current) => {
-    const entry = current?.[tag];
-    const before = entry ? (entry.setBy === runId ? entry.before : entry.hwm) : null;
-    const best = entry && entry.hwm > hwm ? entry.hwm : hwm; // never moves back
-    return { ...current, [tag]: { hwm: best, setBy: runId, before } };
+    const next = { ...current };
+    for (const [tag, hwm] of Object.entries(hwms)) {
+      const entry = current?.[tag];
+      const before = entry ? (entry.setBy === runId ? entry.before : entry.hwm) : null;
+      const best = entry && entry.hwm > hwm ? entry.hwm : hwm; // never moves back
+      next[tag] = { hwm: best, setBy: runId, before };
+    }
+    return next;
   });
 }

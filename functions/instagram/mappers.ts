@@ -13,17 +13,17 @@ import { FieldReader, isRecord, readRecordId } from '../platform/fields.js';
 import { canonicalJson, sha256Hex } from '../platform/hash.js';
 import {
   contextString,
+  listIn,
   requiredContext,
   standardFields,
   tableRows,
   type EntityMapper,
 } from '../platform/ingest.js';
 import type { QualityCounters } from '../platform/quality.js';
-import type { RawLine } from '../platform/raw-landing.js';
 import { GRAPH_ID } from './client.js';
 
-export const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'CAROUSEL_ALBUM'] as const;
-export const MEDIA_PRODUCT_TYPES = ['AD', 'FEED', 'STORY', 'REELS'] as const;
+const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'CAROUSEL_ALBUM'] as const;
+const MEDIA_PRODUCT_TYPES = ['AD', 'FEED', 'STORY', 'REELS'] as const;
 
 type BrandRow = RowOf<typeof instagramBrands>;
 type MediaRow = RowOf<typeof instagramMedia>;
@@ -43,18 +43,18 @@ export function stableUrl(url: string | null): string | null {
   return u.toString();
 }
 
-const NEVER = /(?!)/;
 const GRAPH_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** "2023-08-25T12:20:31+0000" → "2023-08-25T12:20:31.000Z"; anything else is NULL + counted. */
-export function graphTimestamp(r: FieldReader, field: string): string | null {
-  const text = r.string(field, { pattern: GRAPH_TIMESTAMP });
+function graphTimestamp(r: FieldReader, field: string): string | null {
+  const text = r.string(field);
   if (text === null) return null;
-  const m = GRAPH_TIMESTAMP.exec(text)!;
+  const m = GRAPH_TIMESTAMP.exec(text);
+  if (!m) return r.invalid(field, `a string matching ${GRAPH_TIMESTAMP}`, text);
   const zone = m[3] === 'Z' ? 'Z' : `${m[3]!.slice(0, 3)}:${m[3]!.slice(-2)}`;
   const date = new Date(`${m[1]}${m[2] ?? ''}${zone}`);
-  // Shaped right but not a real instant (month 13...): let the reader count it as malformed.
-  if (Number.isNaN(date.getTime())) return r.string(field, { pattern: NEVER });
+  // Shaped right but not a real instant (month 13...): malformed too.
+  if (Number.isNaN(date.getTime())) return r.invalid(field, 'a real instant', text);
   return date.toISOString();
 }
 
@@ -77,17 +77,6 @@ function mediaFields(r: FieldReader) {
     like_count: r.int('like_count', { min: 0 }),
     comments_count: r.int('comments_count', { min: 0 }),
   };
-}
-
-function mediaList(
-  body: unknown,
-  line: RawLine,
-  table: string,
-  quality: QualityCounters,
-): unknown[] {
-  if (isRecord(body) && Array.isArray(body.data)) return body.data;
-  quality.count(table, 'malformed_answer', `${line.request.url}: no data array`);
-  return [];
 }
 
 export const businessDiscoveryMapper: EntityMapper = {
@@ -126,7 +115,7 @@ export const businessDiscoveryMapper: EntityMapper = {
     }
     const media: MediaRow[] = [];
     const page = isRecord(bd.media) ? bd.media : { data: [] };
-    for (const item of mediaList(page, line, instagramMedia.name, quality)) {
+    for (const item of listIn(page, 'data', line, instagramMedia.name, quality)) {
       const m = readGraphRecord(item, instagramMedia.name, quality);
       if (!m) continue;
       if (owner === null) {
@@ -152,7 +141,7 @@ export const hashtagSearchMapper: EntityMapper = {
   description: 'GET /ig_hashtag_search answers → instagram_hashtags',
   map(line, run, quality) {
     const hashtag = contextString(line, 'hashtag');
-    const data = mediaList(line.body, line, instagramHashtags.name, quality);
+    const data = listIn(line.body, 'data', line, instagramHashtags.name, quality);
     if (!hashtag) return [];
     const first =
       data.length > 0 ? readGraphRecord(data[0], instagramHashtags.name, quality) : null;
@@ -179,7 +168,7 @@ export const hashtagMediaMapper: EntityMapper = {
     if (!need) return [];
     const { hashtag, hashtag_id: hashtagId } = need;
     const rows: HashtagMediaRow[] = [];
-    for (const item of mediaList(line.body, line, instagramHashtagMedia.name, quality)) {
+    for (const item of listIn(line.body, 'data', line, instagramHashtagMedia.name, quality)) {
       const m = readGraphRecord(item, instagramHashtagMedia.name, quality);
       if (!m) continue;
       const values = { hashtag, hashtag_id: hashtagId, media_id: m.id, ...mediaFields(m.r) };

@@ -114,6 +114,12 @@ export class UsageTracker {
     if (!this.blocked || until > this.blocked.until) this.blocked = { until, reason };
   }
 
+  /** Seconds left of the current block, or null when calls may go (no side effects). */
+  blockedSeconds(now: Date): number | null {
+    const left = this.blocked ? this.blocked.until - now.getTime() : 0;
+    return left > 0 ? Math.ceil(left / 1000) : null;
+  }
+
   decide(now: Date): UsageDecision {
     const t = now.getTime();
     if (this.blocked) {

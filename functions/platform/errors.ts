@@ -66,6 +66,13 @@ export function failureKindOf(error: unknown): FailureKind {
   return 'transient';
 }
 
+/** The numeric `code` a Google client error carries (HTTP or gRPC status), if any. */
+export function errorCode(error: unknown): number | undefined {
+  const code =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -16,7 +16,8 @@ export class FieldReader {
     private readonly quality: QualityCounters,
   ) {}
 
-  private bad(field: string, expected: string, value: unknown): null {
+  /** Counts `field` as malformed (NULL in the row) and returns null; for mapper-side checks. */
+  invalid(field: string, expected: string, value: unknown): null {
     const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : typeof value;
     this.quality.nulledField(this.table, field, `${field}: expected ${expected}, got ${shown}`);
     return null;
@@ -29,26 +30,27 @@ export class FieldReader {
   string(field: string, options: { nonEmpty?: boolean; pattern?: RegExp } = {}): string | null {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'string') return this.bad(field, 'a string', v);
-    if (options.nonEmpty && v.trim() === '') return this.bad(field, 'a non-empty string', v);
+    if (typeof v !== 'string') return this.invalid(field, 'a string', v);
+    if (options.nonEmpty && v.trim() === '') return this.invalid(field, 'a non-empty string', v);
     if (options.pattern && !options.pattern.test(v))
-      return this.bad(field, `a string matching ${options.pattern}`, v);
+      return this.invalid(field, `a string matching ${options.pattern}`, v);
     return v;
   }
 
   int(field: string, options: { min?: number } = {}): number | null {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return this.bad(field, 'an integer', v);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v))
+      return this.invalid(field, 'an integer', v);
     if (options.min !== undefined && v < options.min)
-      return this.bad(field, `an integer >= ${options.min}`, v);
+      return this.invalid(field, `an integer >= ${options.min}`, v);
     return v;
   }
 
   bool(field: string): boolean | null {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'boolean') return this.bad(field, 'a boolean', v);
+    if (typeof v !== 'boolean') return this.invalid(field, 'a boolean', v);
     return v;
   }
 
@@ -57,7 +59,7 @@ export class FieldReader {
     if (v === null) return null;
     return (allowed as readonly string[]).includes(v)
       ? (v as T)
-      : this.bad(field, `one of ${allowed.join('/')}`, v);
+      : this.invalid(field, `one of ${allowed.join('/')}`, v);
   }
 
   url(field: string): string | null {
@@ -67,9 +69,9 @@ export class FieldReader {
       const u = new URL(v);
       return u.protocol === 'https:' || u.protocol === 'http:'
         ? v
-        : this.bad(field, 'an http(s) URL', v);
+        : this.invalid(field, 'an http(s) URL', v);
     } catch {
-      return this.bad(field, 'a URL', v);
+      return this.invalid(field, 'a URL', v);
     }
   }
 
@@ -77,14 +79,14 @@ export class FieldReader {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-      return this.bad(field, 'an array of strings', v);
+      return this.invalid(field, 'an array of strings', v);
     return v as string[];
   }
 
   nested(field: string): FieldReader | null {
     const v = this.value(field);
     if (v === undefined || v === null) return null;
-    if (!isRecord(v)) return this.bad(field, 'an object', v);
+    if (!isRecord(v)) return this.invalid(field, 'an object', v);
     return new FieldReader(v, this.table, this.quality);
   }
 

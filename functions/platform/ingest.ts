@@ -3,6 +3,7 @@
 // produces exactly the rows the live run produced.
 import type { RowOf, TableDef } from '../../schemas/define.js';
 import type { JobContext } from '../jobs/types.js';
+import { isRecord } from './fields.js';
 import type { QualityCounters } from './quality.js';
 import type { RawLine, RunIdentity } from './raw-landing.js';
 
@@ -79,4 +80,21 @@ export function requiredContext<K extends string>(
     values[key] = value;
   }
   return values;
+}
+
+/**
+ * The array under `key` of an answer's body (e.g. `data`, `items`, `artists`). When it is
+ * missing the answer is counted as malformed in `table` and nothing is mapped from it.
+ */
+export function listIn(
+  body: unknown,
+  key: string,
+  line: RawLine,
+  table: string,
+  quality: QualityCounters,
+): unknown[] {
+  const list = isRecord(body) ? body[key] : undefined;
+  if (Array.isArray(list)) return list;
+  quality.count(table, 'malformed_answer', `${line.request.url}: no ${key} array`);
+  return [];
 }

@@ -2,16 +2,16 @@
 // In the cloud it is Pub/Sub; locally an in-process queue that the CLI drains.
 import { z } from 'zod';
 
+/** What a run id may look like (it names state keys and raw objects). */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
 export const jobMessageSchema = z.strictObject({
   job: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'job names look like source.name'),
   params: z.record(z.string(), z.unknown()).default({}),
   requestedAt: z.iso.datetime({ offset: true }).optional(),
   attempt: z.number().int().nonnegative().optional(),
   /** Set by planners: the child's run id, so re-planning yields the same child runs. */
-  runId: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,128}$/)
-    .optional(),
+  runId: z.string().regex(RUN_ID_PATTERN).optional(),
   /** Earliest time the job should run (deferrals); subscribers re-queue if early. */
   notBefore: z.iso.datetime({ offset: true }).optional(),
 });
@@ -29,10 +29,23 @@ export interface JobQueue {
   flush(): Promise<void>;
 }
 
+/**
+ * The source a job name belongs to: the part before the first dot. (`split` always yields a
+ * first element, so the old `?? 'platform'` / `?? ''` fallbacks never applied: a name
+ * without a dot is its own source.)
+ */
+export function sourceOfJob(job: string): string {
+  return job.split('.')[0] ?? '';
+}
+
+/** The topic of a source's jobs, e.g. `fanpulse-spotify-jobs` (prefix `fanpulse-`). */
+export function topicForSource(source: string, prefix = ''): string {
+  return `${prefix}${source}-jobs`;
+}
+
 /** The topic a job travels on: one per source, so each function scales and fails alone. */
 export function topicForJob(job: string, prefix: string): string {
-  const source = job.split('.')[0] ?? 'platform';
-  return `${prefix}${source}-jobs`;
+  return topicForSource(sourceOfJob(job), prefix);
 }
 
 export class MemoryQueue implements JobQueue {

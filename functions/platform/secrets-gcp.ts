@@ -3,7 +3,7 @@
 // the same secret share one call, and every value is registered with the log redactor
 // before anyone can log it. Errors name the secret, never its value.
 import type { Clock } from './clock.js';
-import { PermanentError, TransientError, errorMessage } from './errors.js';
+import { PermanentError, TransientError, errorCode, errorMessage } from './errors.js';
 import type { Redactor } from './logger.js';
 import type { Secrets } from './secrets.js';
 
@@ -71,8 +71,8 @@ export class SecretManagerSecrets implements Secrets {
       const [response] = await (await this.accessor()).accessSecretVersion({ name });
       data = response.payload?.data;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const permanent = typeof code === 'number' ? PERMANENT_CODES.get(code) : undefined;
+      const code = errorCode(error);
+      const permanent = code === undefined ? undefined : PERMANENT_CODES.get(code);
       const message = `secret ${secretId} (${name}) could not be read: ${
         permanent ?? errorMessage(error)
       }`;

@@ -3,20 +3,15 @@
 // document cannot overwrite each other; the loser gets a StateConflictError and retries.
 import type { StorageOptions } from '@google-cloud/storage';
 import type { z } from 'zod';
-import { TransientError, errorMessage } from './errors.js';
+import { TransientError, errorCode, errorMessage } from './errors.js';
 import { storageClient } from './raw-store-gcs.js';
-import { StateConflictError, type StateStore, type Versioned } from './state.js';
+import { assertKey, StateConflictError, type StateStore, type Versioned } from './state.js';
 
 export interface GcsStateStoreOptions {
   bucket: string;
   projectId: string;
   prefix: string;
   clientOptions?: StorageOptions;
-}
-
-function httpCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
 }
 
 export class GcsStateStore implements StateStore {
@@ -29,8 +24,7 @@ export class GcsStateStore implements StateStore {
   }
 
   private file(key: string, generation?: string) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) || key.includes('..'))
-      throw new Error(`bad state key ${key}`);
+    assertKey(key);
     const bucket = this.storage.bucket(this.options.bucket);
     const name = `${this.options.prefix}${key}.json`;
     return generation ? bucket.file(name, { generation }) : bucket.file(name);
@@ -44,7 +38,7 @@ export class GcsStateStore implements StateStore {
       const [data] = await this.file(key, generation).download();
       return { value: schema.parse(JSON.parse(data.toString('utf8'))), version: generation };
     } catch (error) {
-      if (httpCode(error) === 404) return null;
+      if (errorCode(error) === 404) return null;
       if (error instanceof Error && error.name === 'ZodError') throw error;
       throw new TransientError(`state ${key}: ${errorMessage(error)}`, { cause: error });
     }
@@ -60,7 +54,7 @@ export class GcsStateStore implements StateStore {
         preconditionOpts: { ifGenerationMatch: options.ifVersion ?? 0 },
       });
     } catch (error) {
-      if (httpCode(error) === 412) {
+      if (errorCode(error) === 412) {
         throw new StateConflictError(
           `state ${key} changed (expected generation ${options.ifVersion ?? 'none'})`,
         );

@@ -40,7 +40,8 @@ export async function updateState<S extends z.ZodType>(
   }
 }
 
-function assertKey(key: string): void {
+/** State keys are relative paths: no leading dot or slash, no `..`. */
+export function assertKey(key: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) || key.includes('..'))
     throw new Error(`bad state key ${key}`);
 }

@@ -5,7 +5,7 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import type { TableDef } from '../../schemas/define.js';
 import { storedColumns } from '../../schemas/generate.js';
-import { PermanentError, TransientError, errorMessage } from './errors.js';
+import { PermanentError, TransientError, errorCode, errorMessage } from './errors.js';
 import {
   batchRows,
   type InsertOutcome,
@@ -130,9 +130,9 @@ function partialFailuresOf(error: unknown): PartialFailure[] | null {
 
 /** 4xx other than 408/429 cannot get better by retrying (missing table, bad schema, auth). */
 function classifyBigQueryError(error: unknown, what: string): Error {
-  const code = (error as { code?: unknown }).code;
+  const code = errorCode(error);
   const message = `BigQuery ${what}: ${errorMessage(error)}`;
-  if (typeof code === 'number' && code >= 400 && code < 500 && code !== 408 && code !== 429)
+  if (code !== undefined && code >= 400 && code < 500 && code !== 408 && code !== 429)
     return new PermanentError(message, { cause: error });
   return new TransientError(message, { cause: error });
 }

@@ -2,7 +2,6 @@
 // secrets, timeout and max instances (Instagram's budgets want a low ceiling). Terraform
 // reads this list through terraform/generated/schedules.json (functions/jobs/schedules-export.ts).
 import type { JobSource } from '../jobs/types.js';
-import { topicForJob } from '../platform/queue.js';
 
 export interface PubSubEntryPoint {
   /** functions-framework target and Cloud Functions entry point. */
@@ -21,12 +20,6 @@ export const pubsubEntryPoints: readonly PubSubEntryPoint[] = [
 /** Attribute Cloud Scheduler sets on the messages it publishes: the schedule id. */
 export const SCHEDULE_ATTRIBUTE = 'fanpulse-schedule';
 
-/** The topic of a source's jobs, e.g. `fanpulse-spotify-jobs` (prefix `fanpulse-`). */
-export function topicForSource(source: JobSource, prefix = ''): string {
-  return topicForJob(`${source}.any`, prefix);
-}
-
-/** The source a job name belongs to: the part before the dot, as topicForJob uses it. */
-export function sourceOfJobName(job: string): string {
-  return job.split('.')[0] ?? '';
-}
+// The job-name → source → topic rule lives in platform/queue.ts; re-exported for the
+// modules and tests that import it from here.
+export { sourceOfJob as sourceOfJobName, topicForSource } from '../platform/queue.js';

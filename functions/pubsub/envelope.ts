@@ -12,7 +12,7 @@
 // dead-letter policy, and only where the transport passes it on.
 import { z } from 'zod';
 
-export const MESSAGE_PUBLISHED_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
+const MESSAGE_PUBLISHED_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
 
 const base64 = z
   .string()
@@ -100,7 +100,7 @@ function parseTime(value: string | undefined): Date | null {
 }
 
 /** "//pubsub.googleapis.com/projects/P/topics/T" → {project: P, topic: T}. */
-export function parseTopicSource(source: string | undefined): {
+function parseTopicSource(source: string | undefined): {
   project: string | null;
   topic: string | null;
 } {

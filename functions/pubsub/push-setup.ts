@@ -24,11 +24,11 @@ export interface PushSetupOptions {
   ackDeadlineSeconds?: number;
 }
 
-export function pushEndpoint(url: string, projectId: string, topic: string): string {
+function pushEndpoint(url: string, projectId: string, topic: string): string {
   return `${url.replace(/\/$/, '')}/projects/${projectId}/topics/${topic}`;
 }
 
-export function subscriptionFor(topic: string): string {
+function subscriptionFor(topic: string): string {
   return `${topic}-push`;
 }
 
@@ -36,7 +36,7 @@ export function deadLetterSubscriptionFor(topic: string): string {
   return `${topic}-pull`;
 }
 
-export function pubsubClient(options: Pick<PushSetupOptions, 'projectId' | 'apiEndpoint'>): PubSub {
+function pubsubClient(options: Pick<PushSetupOptions, 'projectId' | 'apiEndpoint'>): PubSub {
   return new PubSub({
     projectId: options.projectId,
     ...(options.apiEndpoint

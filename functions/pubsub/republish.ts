@@ -62,6 +62,39 @@ function withoutRunId(message: JobMessage): JobMessage {
   return copy;
 }
 
+/**
+ * Publishes `message` again under the delivery's run identity, flushes, and logs either
+ * outcome. Returns the new message id, or the error's message when the publish failed
+ * (the caller then lets Pub/Sub redeliver).
+ */
+async function republish(
+  services: Services,
+  log: Logger,
+  delivery: PubSubDelivery,
+  identity: RunIdentityOfDelivery,
+  message: JobMessage,
+  logged: {
+    done: string;
+    failed: string;
+    fields: Record<string, unknown>;
+    /** Fields of the failure log when they differ from `fields`. */
+    failedFields?: Record<string, unknown>;
+  },
+): Promise<{ id: string } | { error: string }> {
+  try {
+    const queue = await services.queue();
+    const id = await queue.publish(message, {
+      attributes: republishAttributes(delivery, identity),
+    });
+    await queue.flush();
+    log.notice(logged.done, { ...logged.fields, republished_id: id });
+    return { id };
+  } catch (error) {
+    log.error(logged.failed, { ...(logged.failedFields ?? logged.fields), error });
+    return { error: errorMessage(error) };
+  }
+}
+
 export async function notDueYet(
   services: Services,
   log: Logger,
@@ -85,29 +118,24 @@ export async function notDueYet(
     log.notice('job message not due yet; Pub/Sub will redeliver it', { ...fields, age_ms: ageMs });
     return { action: 'retry', disposition: 'not-due-redeliver', republishedId: null, reason };
   }
-  try {
-    const queue = await services.queue();
-    const id = await queue.publish(withoutRunId(message), {
-      attributes: republishAttributes(delivery, identity),
-    });
-    await queue.flush();
-    log.notice('job message not due yet; re-published as a fresh message', {
-      ...fields,
-      republished_id: id,
-    });
-    return { action: 'ack', disposition: 'not-due-republished', republishedId: id, reason: null };
-  } catch (error) {
-    log.error('could not re-publish a job message that is not due; Pub/Sub will redeliver it', {
-      ...fields,
-      error,
-    });
+  const out = await republish(services, log, delivery, identity, withoutRunId(message), {
+    done: 'job message not due yet; re-published as a fresh message',
+    failed: 'could not re-publish a job message that is not due; Pub/Sub will redeliver it',
+    fields,
+  });
+  if ('id' in out)
     return {
-      action: 'retry',
-      disposition: 'not-due-redeliver',
-      republishedId: null,
-      reason: errorMessage(error),
+      action: 'ack',
+      disposition: 'not-due-republished',
+      republishedId: out.id,
+      reason: null,
     };
-  }
+  return {
+    action: 'retry',
+    disposition: 'not-due-redeliver',
+    republishedId: null,
+    reason: out.error,
+  };
 }
 
 export async function defer(
@@ -140,31 +168,26 @@ export async function defer(
     config.deferMaxSeconds,
   );
   const notBefore = new Date(services.clock.now().getTime() + waitSeconds * 1000).toISOString();
-  try {
-    const queue = await services.queue();
-    const id = await queue.publish(
-      { ...withoutRunId(message), attempt: deferrals, notBefore },
-      { attributes: republishAttributes(delivery, identity) },
-    );
-    await queue.flush();
-    log.notice('deferred job run re-published for later', {
-      job: summary.job,
-      not_before: notBefore,
-      deferrals,
-      republished_id: id,
-    });
-    return { ...base, action: 'ack', disposition: 'deferred', republishedId: id };
-  } catch (error) {
-    log.error('could not re-publish a deferred run; Pub/Sub will redeliver it', {
-      job: summary.job,
-      error,
-    });
-    return {
-      ...base,
-      action: 'retry',
-      disposition: 'transient',
-      republishedId: null,
-      reason: errorMessage(error),
-    };
-  }
+  const out = await republish(
+    services,
+    log,
+    delivery,
+    identity,
+    { ...withoutRunId(message), attempt: deferrals, notBefore },
+    {
+      done: 'deferred job run re-published for later',
+      failed: 'could not re-publish a deferred run; Pub/Sub will redeliver it',
+      fields: { job: summary.job, not_before: notBefore, deferrals },
+      failedFields: { job: summary.job },
+    },
+  );
+  if ('id' in out)
+    return { ...base, action: 'ack', disposition: 'deferred', republishedId: out.id };
+  return {
+    ...base,
+    action: 'retry',
+    disposition: 'transient',
+    republishedId: null,
+    reason: out.error,
+  };
 }

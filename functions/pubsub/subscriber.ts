@@ -17,7 +17,7 @@ import type { JobSource } from '../jobs/types.js';
 import { errorMessage, failureKindOf } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { compactTimestamp } from '../platform/raw-landing.js';
-import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
+import { jobMessageSchema, RUN_ID_PATTERN, type JobMessage } from '../platform/queue.js';
 import type { Services } from '../platform/runtime.js';
 import { loadSubscriberConfig, type SubscriberConfig } from './config.js';
 import { SCHEDULE_ATTRIBUTE, sourceOfJobName } from './entry-points.js';
@@ -34,8 +34,6 @@ export {
   type Disposition,
   type RunIdentityOfDelivery,
 } from './republish.js';
-
-const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * The run a delivery belongs to: a run id a planner or a re-publication put in the
@@ -70,6 +68,17 @@ export function runIdentityOf(
 // DuckDB takes one writer: runs served by one local process take turns. (In the cloud the
 // warehouse is BigQuery and each instance handles one delivery at a time anyway.)
 let turn: Promise<unknown> = Promise.resolve();
+// The subscriber settings come from env, which does not change for a Services: read once.
+const configs = new WeakMap<Services, SubscriberConfig>();
+function subscriberConfigOf(services: Services): SubscriberConfig {
+  let config = configs.get(services);
+  if (!config) {
+    config = loadSubscriberConfig(services.env);
+    configs.set(services, config);
+  }
+  return config;
+}
+
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   const next = turn.then(work, work);
   turn = next.catch(() => undefined);
@@ -87,7 +96,7 @@ export async function handleDelivery(
   event: unknown,
   options: HandleOptions = {},
 ): Promise<DeliveryResult> {
-  const config = options.config ?? loadSubscriberConfig(services.env);
+  const config = options.config ?? subscriberConfigOf(services);
   const log = services.log.child({ subscriber: source });
   const result = (
     action: DeliveryResult['action'],

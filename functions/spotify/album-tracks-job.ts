@@ -2,6 +2,7 @@
 // artist. The album lookup carries the first 50 tracks; the rest is paged from
 // /albums/{id}/tracks. An album Spotify does not know is counted, not fatal.
 import { z } from 'zod';
+import { spotifyAlbums } from '../../schemas/spotify-catalogue.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
 import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
@@ -100,7 +101,7 @@ export const albumTracksJob = defineJob({
         missing = await fetchEach(
           ctx,
           ids,
-          { table: 'spotify_albums', kind: 'album' },
+          { table: spotifyAlbums.name, kind: 'album' },
           async (id) => {
             const answer = await client.getInMarket(`albums/${id}`, {}, market);
             await ingest(ctx, albumMapper, answer, { market });

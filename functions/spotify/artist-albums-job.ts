@@ -48,7 +48,7 @@ export const artistAlbumsParams = z.strictObject({
 });
 
 /** Pages an artist's albums to the end (or maxAlbums) at the tier's page cap. */
-export async function listArtistAlbums(
+async function listArtistAlbums(
   ctx: JobContext,
   client: SpotifyClient,
   artistId: string,

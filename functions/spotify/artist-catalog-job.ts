@@ -27,7 +27,7 @@ const watchEntryParam = z.union([
   }),
 ]);
 
-export const MAX_PLANNED_ARTISTS = 500;
+const MAX_PLANNED_ARTISTS = 500;
 
 export const artistCatalogParams = z.strictObject({
   artists: z

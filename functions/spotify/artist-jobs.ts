@@ -2,6 +2,7 @@
 // (spotify.artist: one GET per artist in development mode, /artists?ids= batches of 50 in
 // the extended tier) and top tracks (spotify.artist_top_tracks: extended tier only).
 import { z } from 'zod';
+import { spotifyArtists } from '../../schemas/spotify-catalogue.js';
 import { defineJob } from '../jobs/types.js';
 import { ingest } from '../platform/ingest.js';
 import type { ArtistChoice } from './artist-match.js';
@@ -79,7 +80,7 @@ export const artistJob = defineJob({
         missing = await fetchEach(
           ctx,
           ids,
-          { table: 'spotify_artists', kind: 'artist' },
+          { table: spotifyArtists.name, kind: 'artist' },
           async (id) => {
             const answer = await client.get(`artists/${id}`);
             await ingest(ctx, artistMapper, answer, {});

@@ -21,10 +21,16 @@ export interface ArtistChoice {
   candidates: Array<ArtistCandidate & { exact: boolean }>;
 }
 
-export function chooseArtist(query: string, candidates: readonly ArtistCandidate[]): ArtistChoice {
+/** A candidate whose exactness the caller may know already (it compared while paging). */
+export type MarkedCandidate = ArtistCandidate & { exact?: boolean };
+
+export function chooseArtist(query: string, candidates: readonly MarkedCandidate[]): ArtistChoice {
   const normalizedQuery = normalizeText(query);
   const ordered = [...candidates].sort((a, b) => a.rank - b.rank);
-  const marked = ordered.map((c) => ({ ...c, exact: normalizeText(c.name) === normalizedQuery }));
+  const marked = ordered.map((c) => ({
+    ...c,
+    exact: c.exact ?? normalizeText(c.name) === normalizedQuery,
+  }));
   const exact = marked.filter((c) => c.exact);
   const base = { query, normalizedQuery, candidates: marked };
   const strip = (c: ArtistCandidate & { exact: boolean }): ArtistCandidate => ({

@@ -7,7 +7,7 @@ import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
 import { updateState } from '../platform/state.js';
 import { normalizeText } from '../platform/text.js';
-import { chooseArtist, type ArtistCandidate, type ArtistChoice } from './artist-match.js';
+import { chooseArtist, type ArtistChoice, type MarkedCandidate } from './artist-match.js';
 import {
   artistResolutionMapper,
   artistSearchMapper,
@@ -30,7 +30,7 @@ export async function resolveArtist(
   depth: number,
 ): Promise<ArtistChoice> {
   const wanted = normalizeText(query);
-  const candidates: ArtistCandidate[] = [];
+  const candidates: MarkedCandidate[] = [];
   let total: number | null = null;
   let offset = 0;
   while (candidates.length < depth && offset < SEARCH_MAX_OFFSET) {
@@ -47,8 +47,10 @@ export async function resolveArtist(
     page.items.forEach((item, i) => {
       if (!isRecord(item) || typeof item.id !== 'string' || !SPOTIFY_ID.test(item.id)) return;
       const name = typeof item.name === 'string' ? item.name : '';
-      candidates.push({ rank: offset + i + 1, artistId: item.id, name });
-      if (normalizeText(name) === wanted) exact = true;
+      // Compared once here; chooseArtist reuses the flag instead of normalising again.
+      const isExact = normalizeText(name) === wanted;
+      candidates.push({ rank: offset + i + 1, artistId: item.id, name, exact: isExact });
+      if (isExact) exact = true;
     });
     if (exact || page.items.length < limit || page.next === null) break;
     offset += page.items.length;
@@ -100,15 +102,12 @@ const cacheSchema = z.record(
 );
 export type ResolutionCache = z.infer<typeof cacheSchema>;
 
-export function resolutionCacheKey(market: string): string {
+function resolutionCacheKey(market: string): string {
   return `spotify/artist-resolutions/${market}`;
 }
 
 /** Resolved names of a market, as remembered by earlier runs (ids are stable). */
-export async function readResolutionCache(
-  ctx: JobContext,
-  market: string,
-): Promise<ResolutionCache> {
+async function readResolutionCache(ctx: JobContext, market: string): Promise<ResolutionCache> {
   const state = await ctx.services.state();
   return (await state.get(resolutionCacheKey(market), cacheSchema))?.value ?? {};
 }

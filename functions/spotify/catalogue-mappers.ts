@@ -15,6 +15,7 @@ import { isRecord } from '../platform/fields.js';
 import {
   contextNumber,
   contextString,
+  listIn,
   requiredContext,
   standardFields,
   tableRows,
@@ -40,11 +41,7 @@ type TopTrackRow = RowOf<typeof spotifyArtistTopTracks>;
 
 /** The array under `key` of a batch answer; null entries are ids Spotify does not know. */
 function batchItems(body: unknown, key: string, line: RawLine, table: string, q: QualityCounters) {
-  const list = isRecord(body) ? body[key] : undefined;
-  if (!Array.isArray(list)) {
-    q.count(table, 'malformed_answer', `${line.request.url}: no ${key} array`);
-    return [];
-  }
+  const list = listIn(body, key, line, table, q);
   for (const x of list) if (x === null) q.count(table, 'not_found', 'an id Spotify does not know');
   return list.filter((x) => x !== null);
 }

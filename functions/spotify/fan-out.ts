@@ -14,11 +14,10 @@ export interface ChildJob {
 }
 
 export interface FanOutResult {
-  /** Children published by this call (0 when the run had planned already). */
+  /** Children published by this call. */
   published: number;
   /** The run ids of every child this run plans, in order. */
   runIds: string[];
-  alreadyPlanned: boolean;
 }
 
 /** Deterministic child run id (fits the job message's runId pattern). */
@@ -32,7 +31,7 @@ const markerSchema = z.object({
   plannedAt: z.string(),
 });
 
-export function fanOutMarkerKey(runId: string): string {
+function fanOutMarkerKey(runId: string): string {
   return `fanout/${runId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
 }
 
@@ -43,7 +42,8 @@ export async function alreadyPlanned(ctx: JobContext): Promise<boolean> {
 }
 
 /**
- * Publishes `children` once per run id. `seed` (default: this run's id) is what child run
+ * Publishes `children` and records that this run id planned them (callers check
+ * alreadyPlanned first). `seed` (default: this run's id) is what child run
  * ids derive from; pass a plan-wide id to let two parents share a child (e.g. an album
  * that two watched artists both list).
  */
@@ -52,13 +52,9 @@ export async function publishChildren(
   children: readonly ChildJob[],
   seed: string = ctx.run.runId,
 ): Promise<FanOutResult> {
+  // The callers check alreadyPlanned before their work; a concurrent delivery that gets
+  // past that check publishes the same child run ids, and the marker put below tolerates it.
   const runIds = children.map((c) => childRunId(seed, c.job, c.params));
-  if (await alreadyPlanned(ctx)) {
-    ctx.log.info('run planned its children already; nothing published again', {
-      children: children.length,
-    });
-    return { published: 0, runIds, alreadyPlanned: true };
-  }
   const queue = await ctx.services.queue();
   const requestedAt = ctx.clock.now().toISOString();
   for (const [i, child] of children.entries()) {
@@ -76,5 +72,5 @@ export async function publishChildren(
     // Another delivery of the same run planned concurrently: same children, same ids.
     if (!(error instanceof StateConflictError)) throw error;
   }
-  return { published: children.length, runIds, alreadyPlanned: false };
+  return { published: children.length, runIds };
 }

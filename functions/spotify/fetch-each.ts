@@ -3,11 +3,6 @@
 import type { JobContext } from '../jobs/types.js';
 import { SourceHttpError } from '../platform/errors.js';
 
-/** A 404 of one item in a multi-item job is counted and skipped, not fatal to the run. */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof SourceHttpError && error.status === 404;
-}
-
 /**
  * Calls `fetch` for each id in turn. A 404 is counted in `notFound.table` as not_found
  * ("<kind> <id>") and skipped; any other error ends the run. `afterEach` sees how many ids
@@ -25,7 +20,7 @@ export async function fetchEach(
     try {
       await fetch(id);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!(error instanceof SourceHttpError && error.status === 404)) throw error;
       missing += 1;
       ctx.quality.count(notFound.table, 'not_found', `${notFound.kind} ${id}`);
     }

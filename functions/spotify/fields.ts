@@ -1,6 +1,7 @@
 // Fields every Spotify object writes the same way (ids, images, links, release dates, paging
 // objects), read once here for the podcast and the catalogue mappers.
 import { FieldReader, isRecord, readRecordId } from '../platform/fields.js';
+import { listIn } from '../platform/ingest.js';
 import type { QualityCounters } from '../platform/quality.js';
 import type { RawLine } from '../platform/raw-landing.js';
 import { SPOTIFY_ID } from './watchlist.js';
@@ -49,7 +50,5 @@ export function pageItems(
   quality: QualityCounters,
 ): unknown[] {
   const container = wrapper === null ? body : isRecord(body) ? body[wrapper] : undefined;
-  if (isRecord(container) && Array.isArray(container.items)) return container.items;
-  quality.count(table, 'malformed_answer', `${line.request.url}: no items array`);
-  return [];
+  return listIn(container, 'items', line, table, quality);
 }

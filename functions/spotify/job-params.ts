@@ -2,6 +2,7 @@
 // validated alike), the batch sizes of the extended tier's multi-id GETs, and the list
 // helpers both use.
 import { z } from 'zod';
+import { RUN_ID_PATTERN } from '../platform/queue.js';
 import { SPOTIFY_ID } from './watchlist.js';
 
 /** Batch sizes of the extended tier's multi-id GETs. */
@@ -46,8 +47,8 @@ export function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
 
-export const ALBUM_GROUPS = ['album', 'single', 'compilation', 'appears_on'] as const;
-export const DEFAULT_INCLUDE_GROUPS = ALBUM_GROUPS.join(',');
+const ALBUM_GROUPS = ['album', 'single', 'compilation', 'appears_on'] as const;
+const DEFAULT_INCLUDE_GROUPS = ALBUM_GROUPS.join(',');
 
 export const includeGroupsParam = z
   .string()
@@ -70,6 +71,6 @@ export const includeGroupsParam = z
 
 export const planIdParam = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,128}$/)
+  .regex(RUN_ID_PATTERN)
   .optional()
   .describe('Run id of the planner that started this fan-out (child run ids derive from it).');

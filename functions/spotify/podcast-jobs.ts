@@ -9,14 +9,11 @@ import { normalizeText } from '../platform/text.js';
 import { readPage, type SpotifyClient } from './client.js';
 import { SEARCH_MAX_OFFSET } from './config.js';
 import { withSpotify } from './context.js';
+import { marketParam } from './job-params.js';
 import { showEpisodesMapper, showMapper, showSearchMapper } from './podcast-mappers.js';
 import { isRecord } from '../platform/fields.js';
 
-const market = z
-  .string()
-  .regex(/^[A-Z]{2}$/)
-  .optional()
-  .describe('Market (country code); defaults to SPOTIFY_MARKET');
+const market = marketParam;
 
 export const podcastShowsParams = z.strictObject({
   term: z.string().trim().min(1).max(200).default('data hackers'),

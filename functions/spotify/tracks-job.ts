@@ -2,6 +2,7 @@
 // /tracks?ids= in batches of 50 (also used by spotify.album_tracks' trackDetails);
 // development mode has only GET /tracks/{id}.
 import { z } from 'zod';
+import { spotifyTracks } from '../../schemas/spotify-catalogue.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
 import { ingest } from '../platform/ingest.js';
 import { trackMapper, tracksBatchMapper } from './catalogue-mappers.js';
@@ -43,7 +44,7 @@ export const tracksJob = defineJob({
       if (client.limits.batchGets) {
         await fetchTrackBatches(ctx, client, ids, market);
       } else {
-        await fetchEach(ctx, ids, { table: 'spotify_tracks', kind: 'track' }, async (id) => {
+        await fetchEach(ctx, ids, { table: spotifyTracks.name, kind: 'track' }, async (id) => {
           const answer = await client.getInMarket(`tracks/${id}`, {}, market);
           await ingest(ctx, trackMapper, answer, { market });
         });
