@@ -5,23 +5,17 @@
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
 import type { JobSource } from './jobs/types.js';
+import { lazy } from './platform/lazy.js';
 
 type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
 
-function onFirstCall<H>(load: () => Promise<H>): () => Promise<H> {
-  let loaded: Promise<H> | undefined;
-  return () => (loaded ??= load());
-}
-
 function jobs(source: JobSource): EventHandler {
-  const handler = onFirstCall(async () =>
-    (await import('./pubsub/subscriber.js')).jobSubscriber(source),
-  );
+  const handler = lazy(async () => (await import('./pubsub/subscriber.js')).jobSubscriber(source));
   return async (event) => (await handler())(event);
 }
 
 function lazyHttp(load: () => Promise<HttpFunction>): HttpFunction {
-  const handler = onFirstCall(load);
+  const handler = lazy(load);
   return async (req, res) => (await handler())(req, res);
 }
 

@@ -26,8 +26,18 @@ const MAX_NGRAM = 6;
 const KOREAN_PARTICLES = /(의|은|는|이랑|랑|하고|을|를|와|과|가)$/u;
 const EXCLUDED_NAMES = new Set(['various artists', 'various', 'verschiedene interpreten']);
 
+/** Three-way order of strings by code units: deterministic tie-breaks. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Profiles before credit-only artists, then the more popular. */
+function byStanding(a: IndexArtist, b: IndexArtist): number {
+  return Number(b.hasProfile) - Number(a.hasProfile) || (b.popularity ?? -1) - (a.popularity ?? -1);
+}
+
 export class ArtistIndex {
   private readonly byId = new Map<string, IndexArtist>();
+  /** Each artist's normalised name, computed once. */
+  private readonly keyOf = new Map<string, string>();
   private readonly exact = new Map<string, string>();
   private readonly compact = new Map<string, string>();
   private readonly alias = new Map<string, string>();
@@ -40,16 +50,13 @@ export class ArtistIndex {
     readonly builtAt: Date,
   ) {
     // Profiles before credit-only artists, then the more popular: they win a shared key.
-    const ordered = [...data.artists].sort(
-      (a, b) =>
-        Number(b.hasProfile) - Number(a.hasProfile) ||
-        (b.popularity ?? -1) - (a.popularity ?? -1) ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    const ordered = [...data.artists].sort((a, b) => byStanding(a, b) || cmp(a.id, b.id));
     for (const a of ordered) {
       if (this.byId.has(a.id)) continue;
       this.byId.set(a.id, a);
-      setOnce(this.exact, nameKey(a.name), a.id);
+      const key = nameKey(a.name);
+      this.keyOf.set(a.id, key);
+      setOnce(this.exact, key, a.id);
       setOnce(this.compact, compactKey(a.name), a.id);
     }
     for (const { name, artistId } of data.aliases) {
@@ -59,12 +66,13 @@ export class ArtistIndex {
     }
     const subjects = new Map<string, SimilarSubject>();
     for (const a of this.byId.values()) {
+      const key = this.keyOf.get(a.id)!;
       subjects.set(a.id, {
         id: a.id,
-        key: nameKey(a.name),
+        key,
         genres: a.genres,
         popularity: a.popularity,
-        excluded: EXCLUDED_NAMES.has(nameKey(a.name)),
+        excluded: EXCLUDED_NAMES.has(key),
       });
     }
     this.graph = new SimilarityGraph(subjects, data.collaborations, data.compilations);
@@ -124,7 +132,7 @@ export class ArtistIndex {
         (x, y) =>
           y.score - x.score ||
           (y.artist.popularity ?? -1) - (x.artist.popularity ?? -1) ||
-          (x.artist.id < y.artist.id ? -1 : 1),
+          cmp(x.artist.id, y.artist.id),
       )
       .slice(0, limit)
       .map((s) => s.artist);
@@ -132,14 +140,12 @@ export class ArtistIndex {
 
   /** The most popular collected artists (profiles first), for "try one of these". */
   popular(limit: number): IndexArtist[] {
+    const key = (a: IndexArtist) => this.keyOf.get(a.id)!;
     this.popularCache ??= [...this.byId.values()]
-      .filter((a) => !EXCLUDED_NAMES.has(nameKey(a.name)))
+      .filter((a) => !EXCLUDED_NAMES.has(key(a)))
       .sort(
         (a, b) =>
-          Number(b.hasProfile) - Number(a.hasProfile) ||
-          (b.popularity ?? -1) - (a.popularity ?? -1) ||
-          (b.followers ?? -1) - (a.followers ?? -1) ||
-          (nameKey(a.name) < nameKey(b.name) ? -1 : 1),
+          byStanding(a, b) || (b.followers ?? -1) - (a.followers ?? -1) || cmp(key(a), key(b)),
       );
     return this.popularCache.slice(0, limit);
   }

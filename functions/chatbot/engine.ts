@@ -11,11 +11,11 @@ import type { Collect, LiveArtist, LiveSearch } from './live.js';
 import { textReply, type ArtistReply, type Reply } from './reply.js';
 import { cleanInput, fit, graphemeCount, hasWordCharacters } from './text.js';
 
-export const TOTAL_BUDGET_MS = 4200;
-export const COLLECT_BUDGET_MS = 300;
-export const MAX_TRACKS = 5;
-export const MAX_SIMILAR = 3;
-export const MAX_SUGGESTIONS = 3;
+const TOTAL_BUDGET_MS = 4200;
+const COLLECT_BUDGET_MS = 300;
+const MAX_TRACKS = 5;
+const MAX_SIMILAR = 3;
+const MAX_SUGGESTIONS = 3;
 
 export type WaitKind = 'index' | 'live-search' | 'collect' | 'ack';
 
@@ -29,10 +29,10 @@ export const realTimer: Timer = (ms, _kind, signal) =>
     signal.addEventListener('abort', () => clearTimeout(t), { once: true });
   });
 
-const TIMED_OUT: unique symbol = Symbol('timed out');
+export const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /** The value of `work`, or TIMED_OUT when the timer fires first. */
-async function within<T>(
+export async function within<T>(
   timer: Timer,
   ms: number,
   kind: WaitKind,
@@ -73,13 +73,13 @@ export class ChatEngine {
       if (tapped) return this.fromIndex(index, tapped);
     }
     const raw = question.text ?? '';
-    const text = cleanInput(raw.length > 4096 ? raw.slice(0, 4096) : raw);
+    const overlong = raw.length > 4096;
+    const text = cleanInput(overlong ? raw.slice(0, 4096) : raw);
     const suggestions = (list: IndexArtist[]) => list.map((a) => ({ id: a.id, name: a.name }));
     const popular = () => suggestions(index?.popular(MAX_SUGGESTIONS) ?? []);
     if (text === '') return textReply('empty', null, popular());
     const max = this.deps.config.maxInputChars;
-    if (raw.length > 4096 || graphemeCount(text, max) > max)
-      return textReply('too_long', null, popular());
+    if (overlong || graphemeCount(text, max) > max) return textReply('too_long', null, popular());
     if (!hasWordCharacters(text)) return textReply('no_words', null, popular());
     const known = index?.find(text);
     if (known) return this.fromIndex(index!, known);

@@ -5,7 +5,8 @@
 // Never 5xx: Kakao gets a friendly text on any failure, Messenger a 200 (its retries could
 // not make a failed answer better) or 401 for a bad signature.
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { errorMessage } from '../platform/errors.js';
+import { isRecord } from '../platform/fields.js';
+import { createLogger } from '../platform/logger.js';
 import type { Language } from './config.js';
 import { checkKakaoAuth, kakaoQuestion, kakaoRequestSchema, kakaoResponse } from './kakao.js';
 import { receiveWebhook, verifySubscription, type WebResult } from './messenger.js';
@@ -14,13 +15,11 @@ import type { ChatRuntime } from './runtime.js';
 
 export type Face = 'kakao' | 'messenger';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
-
 /** The body as a value: parsed JSON from functions-framework, else the raw bytes parsed. */
-export function bodyValue(req: Pick<Request, 'body' | 'rawBody'>): unknown {
-  if (isRecord(req.body) || Array.isArray(req.body)) return req.body;
+function bodyValue(req: Pick<Request, 'body' | 'rawBody'>): unknown {
+  // A Buffer body is the unparsed bytes, not a value: it is parsed below.
+  if ((isRecord(req.body) && !Buffer.isBuffer(req.body)) || Array.isArray(req.body))
+    return req.body;
   const raw = req.rawBody ?? (typeof req.body === 'string' ? Buffer.from(req.body) : undefined);
   if (!raw || raw.length === 0) return undefined;
   try {
@@ -30,7 +29,7 @@ export function bodyValue(req: Pick<Request, 'body' | 'rawBody'>): unknown {
   }
 }
 
-export function faceOf(
+function faceOf(
   req: Pick<Request, 'path' | 'method' | 'query' | 'headers' | 'body' | 'rawBody'>,
 ): Face | null {
   const path = (req.path ?? '/').toLowerCase();
@@ -135,10 +134,9 @@ export function chatbotHandler(runtime: () => ChatRuntime, fallbackLanguage: Lan
       const rt = runtime();
       send(res, face === 'kakao' ? await kakao(rt, req) : await messenger(rt, req));
     } catch (error) {
-      // Configuration errors and the unforeseen: a friendly answer, never a 5xx.
-      process.stderr.write(
-        JSON.stringify({ severity: 'ERROR', message: `chatbot: ${errorMessage(error)}` }) + '\n',
-      );
+      // Configuration errors and the unforeseen: a friendly answer, never a 5xx. The runtime
+      // (and its logger) may be what failed, so a default Logger records it, redacted as usual.
+      createLogger().error('chatbot request failed; answered with an apology', { error });
       send(
         res,
         face === 'kakao'

@@ -6,12 +6,12 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Warehouse } from '../platform/warehouse.js';
 import { ArtistIndex, type IndexArtist, type IndexData } from './artist-index.js';
-import type { TrackView, TracksBasis } from './reply.js';
+import { isHttpUrl, spotifyArtistUrl, type TrackView, type TracksBasis } from './reply.js';
 
 /** How many tracks per artist the index keeps (answers show at most 5). */
-export const TRACKS_KEPT = 5;
+const TRACKS_KEPT = 5;
 
-export const INDEX_QUERIES = {
+const INDEX_QUERIES = {
   artists: `SELECT artist_id, name, genres, followers, popularity, image_url, spotify_url
 FROM latest_spotify_artists`,
   credited: `SELECT artist_id, MAX(artist_name) AS name FROM latest_spotify_track_artists
@@ -37,7 +37,7 @@ const int = z.coerce
   .int()
   .nullish()
   .transform((v) => v ?? null);
-const httpUrl = text.transform((v) => (v !== null && /^https?:\/\//i.test(v) ? v : null));
+const httpUrl = text.transform((v) => (isHttpUrl(v) ? v : null));
 /** JSON columns arrive as text (DuckDB) or parsed (BigQuery); a bad value becomes []. */
 const stringArray = z
   .unknown()
@@ -94,9 +94,7 @@ function rowsOf<T>(schema: z.ZodType<T>, rows: unknown[], skipped: { n: number }
   return out;
 }
 
-export async function loadIndexData(
-  warehouse: Warehouse,
-): Promise<IndexData & { skippedRows: number }> {
+async function loadIndexData(warehouse: Warehouse): Promise<IndexData & { skippedRows: number }> {
   const [artists, credited, tracks, collabs, compilations, aliases] = await Promise.all([
     warehouse.query(INDEX_QUERIES.artists),
     warehouse.query(INDEX_QUERIES.credited),
@@ -144,7 +142,7 @@ export async function loadIndexData(
       id: a.artist_id,
       name: a.name,
       imageUrl: a.image_url ?? t.find((x) => x.imageUrl)?.imageUrl ?? null,
-      spotifyUrl: a.spotify_url ?? `https://open.spotify.com/artist/${a.artist_id}`,
+      spotifyUrl: a.spotify_url ?? spotifyArtistUrl(a.artist_id),
       genres: a.genres,
       popularity: a.popularity,
       followers: a.followers,
@@ -160,7 +158,7 @@ export async function loadIndexData(
       id: c.artist_id,
       name: c.name,
       imageUrl: t.find((x) => x.imageUrl)?.imageUrl ?? null,
-      spotifyUrl: `https://open.spotify.com/artist/${c.artist_id}`,
+      spotifyUrl: spotifyArtistUrl(c.artist_id),
       genres: [],
       popularity: null,
       followers: null,
@@ -214,13 +212,12 @@ export class IndexProvider {
   async get(): Promise<ArtistIndex> {
     const index = this.current;
     const now = this.clock.now().getTime();
-    if (index === null) {
-      if (this.failedAt !== null && now - this.failedAt < IndexProvider.RETRY_AFTER_FAILURE_MS)
-        throw new Error('the artist index is unavailable (last build failed)');
-      return this.refresh();
-    }
     const backingOff =
       this.failedAt !== null && now - this.failedAt < IndexProvider.RETRY_AFTER_FAILURE_MS;
+    if (index === null) {
+      if (backingOff) throw new Error('the artist index is unavailable (last build failed)');
+      return this.refresh();
+    }
     if (now - index.builtAt.getTime() >= this.ttlMs && !backingOff) {
       this.refresh().catch(() => undefined);
     }

@@ -12,7 +12,8 @@ import {
 } from './kakao-format.js';
 import { messagesFor } from './messages.js';
 import type { Reply } from './reply.js';
-import { sameSecret } from './secure.js';
+import { sameSecret } from '../platform/secure-compare.js';
+import { SPOTIFY_ID } from '../spotify/watchlist.js';
 
 const str = z.string();
 export const kakaoRequestSchema = z.looseObject({
@@ -37,15 +38,13 @@ export const kakaoRequestSchema = z.looseObject({
 });
 export type KakaoRequest = z.infer<typeof kakaoRequestSchema>;
 
-const ARTIST_ID = /^[0-9A-Za-z]{1,64}$/;
-
 /** The question a skill request asks: a tapped artist id, the artist_name parameter, the utterance. */
 export function kakaoQuestion(request: KakaoRequest): Question {
   const extra = request.action?.clientExtra?.artist_id;
   const param = request.action?.params?.artist_name;
   const name = typeof param === 'string' && param.trim() !== '' ? param : null;
   return {
-    artistId: typeof extra === 'string' && ARTIST_ID.test(extra) ? extra : null,
+    artistId: typeof extra === 'string' && SPOTIFY_ID.test(extra) ? extra : null,
     text: name ?? request.userRequest.utterance,
   };
 }

@@ -3,11 +3,13 @@
 // first use only), and a collect job through the JobQueue port so the next answer is richer.
 import { z } from 'zod';
 import type { Clock } from '../platform/clock.js';
+import { lazy } from '../platform/lazy.js';
 import { stableId } from '../platform/hash.js';
 import type { Logger } from '../platform/logger.js';
 import type { JobQueue } from '../platform/queue.js';
 import type { Services } from '../platform/runtime.js';
-import type { ArtistView } from './reply.js';
+import { SPOTIFY_ID } from '../spotify/watchlist.js';
+import { isHttpUrl, spotifyArtistUrl, type ArtistView } from './reply.js';
 import { fit } from './text.js';
 
 export interface LiveArtist extends ArtistView {
@@ -19,7 +21,7 @@ export interface LiveArtist extends ArtistView {
 export type LiveSearch = (query: string) => Promise<LiveArtist | null>;
 
 const searchItem = z.object({
-  id: z.string().regex(/^[0-9A-Za-z]{1,64}$/),
+  id: z.string().regex(SPOTIFY_ID),
   name: z.string(),
   images: z.array(z.object({ url: z.string() })).optional(),
   external_urls: z.object({ spotify: z.string().optional() }).optional(),
@@ -30,8 +32,7 @@ const searchItem = z.object({
 
 /** Live search on the Spotify client of this process (created on the first unknown artist). */
 export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSearch {
-  let client: Promise<import('../spotify/client.js').SpotifyClient> | undefined;
-  const clientOf = async () => {
+  const clientOf = lazy(async () => {
     const [{ SpotifyClient }, { loadSpotifyConfig }] = await Promise.all([
       import('../spotify/client.js'),
       import('../spotify/config.js'),
@@ -48,13 +49,9 @@ export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSea
       clock: services.clock,
       secrets: await services.secrets(),
     });
-  };
+  });
   return async (query) => {
-    client ??= clientOf().catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    });
-    const spotify = await client;
+    const spotify = await clientOf();
     const { chooseArtist } = await import('../spotify/artist-match.js');
     const answer = await spotify.getInMarket('search', {
       q: query,
@@ -75,14 +72,13 @@ export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSea
     );
     if (choice.chosen === null || choice.matchKind === 'none') return null;
     const hit = hits.find((h) => h.item.id === choice.chosen!.artistId)!.item;
-    const image = hit.images?.find((i) => /^https?:\/\//i.test(i.url))?.url ?? null;
+    const image = hit.images?.find((i) => isHttpUrl(i.url))?.url ?? null;
     const link = hit.external_urls?.spotify;
     return {
       id: hit.id,
       name: hit.name,
       imageUrl: image,
-      spotifyUrl:
-        link && /^https?:\/\//i.test(link) ? link : `https://open.spotify.com/artist/${hit.id}`,
+      spotifyUrl: isHttpUrl(link) ? link : spotifyArtistUrl(hit.id),
       genres: hit.genres ?? [],
       popularity: hit.popularity ?? null,
       followers: hit.followers?.total ?? null,
@@ -94,7 +90,7 @@ export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSea
 export type Collect = (artist: { id: string; name: string }) => Promise<boolean>;
 
 /** The collect job of an artist found live: the catalogue planner for that one artist. */
-export function collectMessage(artist: { id: string; name: string }, now: Date) {
+function collectMessage(artist: { id: string; name: string }, now: Date) {
   const day = now.toISOString().slice(0, 10);
   return {
     job: 'spotify.artist_catalog',

@@ -3,6 +3,7 @@
 // 80, 3 buttons with titles of 20). A tapped suggestion comes back as the quick reply's or
 // postback's payload "ARTIST:<id>".
 import { z } from 'zod';
+import { SPOTIFY_ID } from '../spotify/watchlist.js';
 import type { Language } from './config.js';
 import { messagesFor } from './messages.js';
 import type { Reply } from './reply.js';
@@ -21,7 +22,13 @@ export const MESSENGER_LIMITS = {
 } as const;
 const L = MESSENGER_LIMITS;
 
-export const ARTIST_PAYLOAD = /^ARTIST:([0-9A-Za-z]{1,64})$/;
+const ARTIST_PREFIX = 'ARTIST:';
+
+/** The artist id a tapped button's payload ("ARTIST:<id>") names, else null. */
+export function artistOfPayload(payload: string | undefined): string | null {
+  const id = payload?.startsWith(ARTIST_PREFIX) ? payload.slice(ARTIST_PREFIX.length) : null;
+  return id !== null && SPOTIFY_ID.test(id) ? id : null;
+}
 
 const url = z.string().regex(/^https?:\/\/\S+$/);
 const quickReply = z.strictObject({
@@ -73,7 +80,7 @@ function quickReplies(artists: Array<{ id: string; name: string }>) {
   const list = artists.slice(0, L.quickReplies).map((a) => ({
     content_type: 'text' as const,
     title: fit(a.name.trim() || a.id, L.quickReplyTitle),
-    payload: `ARTIST:${a.id}`,
+    payload: ARTIST_PREFIX + a.id,
   }));
   return list.length > 0 ? { quick_replies: list } : {};
 }

@@ -11,6 +11,11 @@ export interface MessengerSender {
   send(recipientId: string, message: MessengerMessage): Promise<void>;
 }
 
+/** The Send API body of one reply message (what the CLI prints and the client posts). */
+export function sendApiBody(recipientId: string, message: MessengerMessage) {
+  return { recipient: { id: recipientId }, messaging_type: 'RESPONSE', message } as const;
+}
+
 export class SendApiClient implements MessengerSender {
   private readonly http: SourceHttp;
 
@@ -34,15 +39,13 @@ export class SendApiClient implements MessengerSender {
     });
   }
 
-  get calls(): number {
-    return this.http.calls;
-  }
-
   async send(recipientId: string, message: MessengerMessage): Promise<void> {
+    const body = sendApiBody(recipientId, message);
+    // Form parameters carry JSON values (see the header comment).
     await this.http.postForm('me/messages', {
-      recipient: JSON.stringify({ id: recipientId }),
-      messaging_type: 'RESPONSE',
-      message: JSON.stringify(message),
+      recipient: JSON.stringify(body.recipient),
+      messaging_type: body.messaging_type,
+      message: JSON.stringify(body.message),
       access_token: await this.pageToken(),
     });
   }

@@ -5,10 +5,11 @@
 // out through the Send API. Events of one sender are answered in order, senders in parallel.
 import { z } from 'zod';
 import type { ChatRuntime } from './runtime.js';
-import { messengerMessages, ARTIST_PAYLOAD } from './messenger-format.js';
-import type { Question } from './engine.js';
+import { artistOfPayload, messengerMessages } from './messenger-format.js';
+import { TIMED_OUT, within, type Question } from './engine.js';
 import { textReply, type Reply } from './reply.js';
-import { checkHubSignature, sameSecret } from './secure.js';
+import { sameSecret } from '../platform/secure-compare.js';
+import { checkHubSignature } from './secure.js';
 
 export interface WebResult {
   status: number;
@@ -68,23 +69,22 @@ export type EventOutcome =
   | 'send_failed';
 
 /** What an event asks, or why it is skipped. */
-export function classifyEvent(
+function classifyEvent(
   e: MessagingEvent,
 ): { question: Question | 'not_text'; mid: string | null } | EventOutcome {
   if (e.message?.is_echo) return 'echo';
   if (e.delivery !== undefined) return 'delivery';
   if (e.read !== undefined) return 'read';
-  const tapped = (payload: string | undefined) => ARTIST_PAYLOAD.exec(payload ?? '')?.[1] ?? null;
   if (e.message) {
     const mid = e.message.mid ?? null;
-    const artistId = tapped(e.message.quick_reply?.payload);
+    const artistId = artistOfPayload(e.message.quick_reply?.payload);
     if (artistId || e.message.text !== undefined)
       return { question: { artistId, text: e.message.text ?? null }, mid };
     return { question: 'not_text', mid };
   }
   if (e.postback) {
     return {
-      question: { artistId: tapped(e.postback.payload), text: e.postback.title ?? null },
+      question: { artistId: artistOfPayload(e.postback.payload), text: e.postback.title ?? null },
       mid: e.postback.mid ?? null,
     };
   }
@@ -156,12 +156,8 @@ export async function receiveWebhook(
   );
   // Answer before acknowledging (Cloud Run may starve work after the response), but never
   // past the deadline: Messenger waits about 20 s and then retries the whole delivery.
-  const stop = new AbortController();
-  const done = await Promise.race([
-    work.then(() => true),
-    rt.timer(rt.config.messengerAckDeadlineMs, 'ack', stop.signal).then(() => false),
-  ]);
-  stop.abort();
+  const done =
+    (await within(rt.timer, rt.config.messengerAckDeadlineMs, 'ack', work)) !== TIMED_OUT;
   const snapshot = { ...outcomes };
   rt.log.info('messenger webhook handled', { outcomes: snapshot, within_deadline: done });
   return { status: 200, body: { received: true, outcomes: snapshot } };

@@ -1,6 +1,16 @@
 // The answer, independent of the chat platform: the Kakao and Messenger formatters turn it
 // into their own message shapes and limits.
 
+/** An artist's Spotify page, for artists whose data carries no link. */
+export function spotifyArtistUrl(id: string): string {
+  return `https://open.spotify.com/artist/${id}`;
+}
+
+/** Only http(s) links are sent to chat clients (never javascript:, data: and the like). */
+export function isHttpUrl(value: string | null | undefined): value is string {
+  return typeof value === 'string' && /^https?:\/\//i.test(value);
+}
+
 export interface ArtistView {
   id: string;
   name: string;

@@ -1,6 +1,7 @@
 // Everything the chatbot function needs, built once per instance on the first request
 // (not at import: a cold start loads no client it does not use). Spotify, the Send API
 // client and the warehouse adapters are imported only when first needed.
+import { lazy } from '../platform/lazy.js';
 import type { Logger } from '../platform/logger.js';
 import type { Services } from '../platform/runtime.js';
 import type { Secrets } from '../platform/secrets.js';
@@ -61,9 +62,14 @@ export function createChatRuntime(
     timer,
     log,
   });
-  let sender: Promise<MessengerSender> | undefined = options.sender
-    ? Promise.resolve(options.sender)
-    : undefined;
+  const given = options.sender;
+  const sender = lazy(async () => {
+    if (given) return given;
+    const { SendApiClient } = await import('./messenger-send.js');
+    return new SendApiClient(config.graphBaseUrl, services.config.http, services.clock, async () =>
+      (await services.secrets()).get('messenger-page-token'),
+    );
+  });
   const seen = new Set<string>();
   return {
     config,
@@ -72,15 +78,7 @@ export function createChatRuntime(
     log,
     timer,
     secrets: () => services.secrets(),
-    sender: () => {
-      sender ??= import('./messenger-send.js').then(
-        ({ SendApiClient }) =>
-          new SendApiClient(config.graphBaseUrl, services.config.http, services.clock, async () =>
-            (await services.secrets()).get('messenger-page-token'),
-          ),
-      );
-      return sender;
-    },
+    sender,
     isNewMessage: (mid) => {
       if (seen.has(mid)) return false;
       // Oldest ids go first: a Set iterates in insertion order.

@@ -1,12 +1,6 @@
-// Constant-time comparisons for the two ways chat platforms prove who they are.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-
-/** Compares two secrets in constant time (hashing first makes the lengths equal). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b) && expected.length > 0;
-}
+// Messenger's request signature (the shared-secret comparison lives in platform/secure-compare.ts).
+import { createHmac } from 'node:crypto';
+import { verifyHmac } from '../platform/secure-compare.js';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
@@ -25,9 +19,9 @@ export function checkHubSignature(
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(value.trim());
   if (!match) return { ok: false, reason: 'malformed X-Hub-Signature-256 header' };
   if (!rawBody) return { ok: false, reason: 'no raw body to verify' };
-  const expected = createHmac('sha256', appSecret).update(rawBody).digest();
-  const given = Buffer.from(match[1]!, 'hex');
-  if (!timingSafeEqual(expected, given)) return { ok: false, reason: 'signature mismatch' };
+  const format = { algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } as const;
+  if (!verifyHmac(rawBody, value, [appSecret], format))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true };
 }
 

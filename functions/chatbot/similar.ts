@@ -8,7 +8,7 @@
 // Ties: score, shared tracks, popularity (unknown last), name key, id: fully deterministic.
 import type { SimilarBecause } from './reply.js';
 
-export const WEIGHTS = {
+const WEIGHTS = {
   track: 3,
   trackCap: 5,
   genre: 4,
@@ -18,7 +18,7 @@ export const WEIGHTS = {
 };
 
 /** Compilations with more artists than this say little about any pair of them. */
-export const MAX_COMPILATION_ARTISTS = 100;
+const MAX_COMPILATION_ARTISTS = 100;
 
 export interface SimilarSubject {
   id: string;

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { kakaoResponse } from '../chatbot/kakao.js';
 import { messengerMessages } from '../chatbot/messenger-format.js';
+import { sendApiBody } from '../chatbot/messenger-send.js';
 import { realTimer, type Timer } from '../chatbot/engine.js';
 import { createChatRuntime } from '../chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
@@ -32,11 +33,9 @@ export async function chatCommand(words: string[], options: ChatOptions): Promis
       artistId: options.artistId ?? null,
     });
     if (options.platform === 'kakao') return kakaoResponse(reply, rt.config.languageKakao, null);
-    return messengerMessages(reply, rt.config.languageMessenger).map((message) => ({
-      recipient: { id: options.recipient },
-      messaging_type: 'RESPONSE',
-      message,
-    }));
+    return messengerMessages(reply, rt.config.languageMessenger).map((message) =>
+      sendApiBody(options.recipient, message),
+    );
   } finally {
     await services.close();
   }

@@ -2,9 +2,9 @@
 // where the source signs, and optionally an IP allowlist. Comparisons are constant-time;
 // a secret may hold several values (one per line or comma-separated) so tokens rotate
 // without a window in which senders are refused.
-import { createHmac, createHash, timingSafeEqual } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
+import { isIP, type BlockList } from 'node:net';
 import type { Secrets } from '../platform/secrets.js';
+import { sameSecret, verifyHmac } from '../platform/secure-compare.js';
 import { hmacSecretId, tokenSecretId, type SourceConfig } from './config.js';
 
 export interface Credentials {
@@ -32,13 +32,6 @@ function values(secret: string): string[] {
     .filter((v) => v.length > 0);
 }
 
-/** Constant-time equality of two strings of any length (compares their SHA-256). */
-export function sameSecret(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
-}
-
 function tokenCandidates(config: NonNullable<SourceConfig['token']>, c: Credentials): string[] {
   const out: string[] = [];
   if (config.in.includes('header')) {
@@ -56,29 +49,14 @@ export function signedBytes(c: Pick<Credentials, 'method' | 'body' | 'rawQuery'>
   return c.method === 'GET' ? Buffer.from(c.rawQuery, 'utf8') : c.body;
 }
 
-export function sign(
-  secret: string,
-  bytes: Buffer,
-  hmac: NonNullable<SourceConfig['hmac']>,
-): string {
-  return hmac.prefix + createHmac(hmac.algorithm, secret).update(bytes).digest(hmac.encoding);
-}
-
 function verifySignature(
   hmac: NonNullable<SourceConfig['hmac']>,
   secrets: string[],
   c: Credentials,
 ): AuthVerdict {
-  let sent = header(c.headers, hmac.header)?.trim() ?? '';
+  const sent = header(c.headers, hmac.header)?.trim() ?? '';
   if (sent === '') return { ok: false, reason: `no signature (${hmac.header})` };
-  if (hmac.prefix && sent.toLowerCase().startsWith(hmac.prefix.toLowerCase()))
-    sent = sent.slice(hmac.prefix.length);
-  const given = Buffer.from(sent, hmac.encoding);
-  const bytes = signedBytes(c);
-  for (const secret of secrets) {
-    const expected = createHmac(hmac.algorithm, secret).update(bytes).digest();
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true };
-  }
+  if (verifyHmac(signedBytes(c), sent, secrets, hmac)) return { ok: true };
   return { ok: false, reason: 'signature does not match the body' };
 }
 
@@ -124,27 +102,10 @@ export function clientAddress(
   return mapped?.[1] ?? chosen;
 }
 
-const lists = new WeakMap<readonly string[], BlockList>();
-
-function allowList(entries: readonly string[]): BlockList {
-  let list = lists.get(entries);
-  if (!list) {
-    list = new BlockList();
-    for (const entry of entries) {
-      const [address = '', bits] = entry.split('/');
-      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-      if (isIP(address) === 0) throw new Error(`events allowIps: ${entry} is not an address`);
-      if (bits === undefined) list.addAddress(address, family);
-      else list.addSubnet(address, Number(bits), family);
-    }
-    lists.set(entries, list);
-  }
-  return list;
-}
-
-/** True when the source has no allowlist or the address is on it. */
-export function addressAllowed(config: SourceConfig, address: string | null): boolean {
-  if (config.allowIps.length === 0) return true;
-  if (address === null || isIP(address) === 0) return false;
-  return allowList(config.allowIps).check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+/** True when the source has no allowlist (null) or the address is on it. */
+export function addressAllowed(allowList: BlockList | null, address: string | null): boolean {
+  if (allowList === null) return true;
+  const family = address === null ? 0 : isIP(address);
+  if (address === null || family === 0) return false;
+  return allowList.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }

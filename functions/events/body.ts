@@ -2,6 +2,7 @@
 // and the raw query string, never from its req.body/req.query: those parsers interpret
 // brackets (a[b]=1 → nested objects), silently coerce, and differ between versions, while
 // the raw bytes are also what an HMAC signs.
+import { isRecord } from '../platform/fields.js';
 import { depthWithin, MAX_DEPTH, parseJson, type Transport } from './event.js';
 
 export type Payload = Record<string, unknown>;
@@ -43,10 +44,6 @@ function isJsonType(type: string): boolean {
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
-function isPlainObject(value: unknown): value is Payload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Decodes one application/x-www-form-urlencoded component; null when malformed. */
 function decodeComponent(text: string, latin1: boolean): string | null {
   const plus = text.replace(/\+/g, ' ');
@@ -66,7 +63,7 @@ function decodeComponent(text: string, latin1: boolean): string | null {
  * Form or query text → one payload. Values stay strings; a repeated name becomes an array
  * of its values in order. Built through a Map so "__proto__" is just a field name.
  */
-export function parseForm(text: string, latin1 = false): Payload | string {
+function parseForm(text: string, latin1 = false): Payload | string {
   const fields = new Map<string, string | string[]>();
   for (const pair of text.split('&')) {
     if (pair === '') continue;
@@ -103,7 +100,7 @@ function fromJson(body: Buffer, maxPerRequest: number): BodyResult {
     return fail(413, `too many events in one request: ${items.length} > ${maxPerRequest}`);
   for (const [i, item] of items.entries()) {
     const where = Array.isArray(value) ? `event ${i}` : 'the body';
-    if (!isPlainObject(item))
+    if (!isRecord(item))
       return fail(
         400,
         `${where} is ${Array.isArray(item) ? 'an array' : item === null ? 'null' : `a ${typeof item}`}, not a JSON object`,

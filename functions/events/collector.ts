@@ -23,12 +23,12 @@ export interface Accepted {
 }
 
 /** The run id of a batch: the same events in the same order always give the same id. */
-export function runIdFor(events: readonly NormalisedEvent[]): string {
+function runIdFor(events: readonly NormalisedEvent[]): string {
   return `ev-${stableId(canonicalJson(events.map((e) => [e.source, e.event_key, e.payload])))}`;
 }
 
 /** Drops repeats of the same event (same source, key and payload), keeping the first. */
-export function distinctEvents(events: readonly NormalisedEvent[]): NormalisedEvent[] {
+function distinctEvents(events: readonly NormalisedEvent[]): NormalisedEvent[] {
   const seen = new Set<string>();
   return events.filter((e) => {
     const id = canonicalJson([e.source, e.event_key, e.payload]);
@@ -38,7 +38,7 @@ export function distinctEvents(events: readonly NormalisedEvent[]): NormalisedEv
   });
 }
 
-export function jobMessageFor(events: NormalisedEvent[], now: Date): JobMessage {
+function jobMessageFor(events: NormalisedEvent[], now: Date): JobMessage {
   return {
     job: INGEST_JOB,
     params: { events },

@@ -1,10 +1,10 @@
 // Configuration of the events HTTP function. Sources are data, not code: each names how a
 // sender authenticates, where its event id, name and time live and which fields it types.
 // EVENTS_SOURCES (JSON) replaces the default set; every value is validated here.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { nonNegativeInt, parseEnv, positiveInt, type Env } from '../platform/env.js';
-import { errorMessage, InvalidInputError } from '../platform/errors.js';
+import { errorMessage } from '../platform/errors.js';
 
 const SOURCE_NAME = /^[a-z][a-z0-9]{1,30}$/;
 const FIELD = z.string().min(1).max(200);
@@ -36,7 +36,7 @@ const hmacSchema = z.strictObject({
   prefix: z.string().max(20).default(''),
 });
 
-export const fieldType = z.enum(['string', 'int', 'float', 'bool', 'json']);
+const fieldType = z.enum(['string', 'int', 'float', 'bool', 'json']);
 export type FieldType = z.infer<typeof fieldType>;
 
 export const sourceSchema = z
@@ -130,10 +130,28 @@ export const EVENTS_SECRET_IDS: readonly string[] = Object.entries(DEFAULT_SOURC
 );
 
 /** Pub/Sub refuses messages over 10 MB; job messages stay well below. */
-export const PUBSUB_MESSAGE_LIMIT_BYTES = 10_000_000;
+const PUBSUB_MESSAGE_LIMIT_BYTES = 10_000_000;
+
+/** EVENTS_SOURCES: JSON text replacing the default sources (unset or blank: the defaults). */
+const sourcesText = z
+  .string()
+  .optional()
+  .transform((text, ctx): unknown => {
+    if (text === undefined || text.trim() === '') return DEFAULT_SOURCES;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `EVENTS_SOURCES is not JSON (${errorMessage(error)})`,
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(sourcesSchema);
 
 const envSchema = z.object({
-  EVENTS_SOURCES: z.string().optional(),
+  EVENTS_SOURCES: sourcesText,
   EVENTS_MAX_BODY_BYTES: positiveInt.max(8 * 1024 * 1024).default(1024 * 1024),
   EVENTS_MAX_PER_REQUEST: positiveInt.max(10_000).default(1000),
   /** Proxies in front that append to X-Forwarded-For (Google's front end: 1; none: 0). */
@@ -142,8 +160,23 @@ const envSchema = z.object({
   EVENTS_MAX_MESSAGE_BYTES: positiveInt.max(PUBSUB_MESSAGE_LIMIT_BYTES).default(8_000_000),
 });
 
+/** The allowlist as a BlockList (entries were validated by isAddressOrRange); null when empty. */
+function blockListOf(entries: readonly string[]): BlockList | null {
+  if (entries.length === 0) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
 export interface EventsConfig {
   sources: Record<string, SourceConfig>;
+  /** Per source, its allowlist built once from the validated allowIps; null = any sender. */
+  allowLists: Record<string, BlockList | null>;
   maxBodyBytes: number;
   maxPerRequest: number;
   trustedProxyHops: number;
@@ -152,25 +185,12 @@ export interface EventsConfig {
 
 export function loadEventsConfig(env: Env): EventsConfig {
   const c = parseEnv(envSchema, env, 'events');
-  let raw: unknown = DEFAULT_SOURCES;
-  if (c.EVENTS_SOURCES !== undefined && c.EVENTS_SOURCES.trim() !== '') {
-    try {
-      raw = JSON.parse(c.EVENTS_SOURCES) as unknown;
-    } catch (error) {
-      throw new InvalidInputError(
-        `invalid events configuration: EVENTS_SOURCES is not JSON (${errorMessage(error)})`,
-      );
-    }
-  }
-  const sources = sourcesSchema.safeParse(raw);
-  if (!sources.success) {
-    const problems = sources.error.issues
-      .map((i) => `${i.path.join('.') || '(sources)'}: ${i.message}`)
-      .join('; ');
-    throw new InvalidInputError(`invalid events configuration: EVENTS_SOURCES: ${problems}`);
-  }
+  const allowLists = Object.fromEntries(
+    Object.entries(c.EVENTS_SOURCES).map(([name, s]) => [name, blockListOf(s.allowIps)]),
+  );
   return {
-    sources: sources.data,
+    sources: c.EVENTS_SOURCES,
+    allowLists,
     maxBodyBytes: c.EVENTS_MAX_BODY_BYTES,
     maxPerRequest: c.EVENTS_MAX_PER_REQUEST,
     trustedProxyHops: c.EVENTS_TRUSTED_PROXY_HOPS,

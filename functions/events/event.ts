@@ -1,6 +1,7 @@
 // Payload → normalised event: the deterministic event key, name, time and typed attributes.
 // The payload itself travels along untouched (raw_payload); nothing is ever dropped.
 import { z } from 'zod';
+import { isRecord } from '../platform/fields.js';
 import { canonicalJson, stableId } from '../platform/hash.js';
 import type { FieldType, SourceConfig } from './config.js';
 
@@ -10,10 +11,7 @@ const iso = z.iso.datetime({ offset: true });
 
 // Not z.record: it rebuilds the object by assignment, which turns a "__proto__" field into
 // the prototype and drops it. Payloads are kept as the very object that was parsed.
-const jsonObject = z.custom<Record<string, unknown>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  'expected a JSON object',
-);
+const jsonObject = z.custom<Record<string, unknown>>(isRecord, 'expected a JSON object');
 
 /** One accepted event as it travels in the `events.ingest` job message and the raw line. */
 export const normalisedEventSchema = z.strictObject({

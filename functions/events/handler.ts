@@ -105,15 +105,18 @@ export function eventsHandler(
     };
 
     if (!sourceConfig) return answer(404, 'unknown source');
-    if (method !== 'GET' && method !== 'POST') {
+    if (!(sourceConfig.methods as readonly string[]).includes(method)) {
       res.setHeader('Allow', sourceConfig.methods.join(', '));
-      return answer(405, `method ${method.slice(0, 10)} not allowed`);
+      const known = method === 'GET' || method === 'POST';
+      return answer(
+        405,
+        known
+          ? `method ${method} not allowed for this source`
+          : `method ${method.slice(0, 10)} not allowed`,
+      );
     }
-    if (!sourceConfig.methods.includes(method)) {
-      res.setHeader('Allow', sourceConfig.methods.join(', '));
-      return answer(405, `method ${method} not allowed for this source`);
-    }
-    if (!addressAllowed(sourceConfig, address)) return answer(403, 'sender address not allowed');
+    if (!addressAllowed(config.allowLists[source] ?? null, address))
+      return answer(403, 'sender address not allowed');
     const declared = Number(req.header('content-length') ?? 0);
     const size = Math.max(body.length, Number.isFinite(declared) ? declared : 0);
     if (method === 'POST' && size > config.maxBodyBytes)

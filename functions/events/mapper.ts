@@ -3,12 +3,13 @@
 // live rows exactly, whatever the source configuration says by then.
 import { events } from '../../schemas/events.js';
 import type { RowOf } from '../../schemas/define.js';
+import { isRecord } from '../platform/fields.js';
 import { standardFields, tableRows, type EntityMapper } from '../platform/ingest.js';
 import type { RawLine } from '../platform/raw-landing.js';
 import { normalisedEventSchema, type NormalisedEvent } from './event.js';
 
-export const EVENTS_SOURCE = 'events';
-export const EVENTS_ENTITY = 'events';
+const EVENTS_SOURCE = 'events';
+const EVENTS_ENTITY = 'events';
 
 const contextSchema = normalisedEventSchema.omit({ payload: true });
 
@@ -25,7 +26,7 @@ export const eventsMapper: EntityMapper = {
   map(line: RawLine, run, quality) {
     const context = contextSchema.safeParse(line.context);
     const body = line.body;
-    if (!context.success || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (!context.success || !isRecord(body)) {
       quality.rejectedRecord(
         events.name,
         context.success

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from './clock.js';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
 import type { Env } from './env.js';
+import { lazy } from './lazy.js';
 import { createLogger, Redactor, type LogSink, type Logger } from './logger.js';
 import { LocalRawStore, type RawStore } from './raw-store.js';
 import { EnvSecrets, type Secrets } from './secrets.js';
@@ -40,17 +41,6 @@ export interface CreateServicesOptions {
   redactor?: Redactor;
   overrides?: ServiceOverrides;
   labels?: Record<string, string>;
-}
-
-function lazy<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make().catch((error: unknown) => {
-      value = undefined;
-      throw error;
-    });
-    return value;
-  };
 }
 
 export function createServices(options: CreateServicesOptions = {}): Services {

@@ -2,7 +2,7 @@
 // bytes (non-ASCII bodies included), IP allowlists, and logs that never carry a secret.
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
-import { sameSecret } from '../../functions/events/auth.js';
+import { sameSecret } from '../../functions/platform/secure-compare.js';
 import {
   appsflyerEvent,
   CT_HMAC,
