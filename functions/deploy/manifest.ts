@@ -12,7 +12,7 @@ import { EVENTS_SECRET_IDS } from '../events/config.js';
 export const FUNCTIONS_EXPORT_PATH = 'terraform/generated/functions.json';
 
 /** Topic short name (no environment prefix) that keeps messages Pub/Sub gave up on. */
-export const DEAD_LETTER_TOPIC = 'dead-letter';
+const DEAD_LETTER_TOPIC = 'dead-letter';
 
 export interface DeployFunction {
   /** Entry point registered in functions/index.ts (cloudEvent or http). */

@@ -12,10 +12,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
-export const STAGE_DIR = 'terraform/build/source';
+const STAGE_DIR = 'terraform/build/source';
 export const STAGED_MAIN = 'dist/functions/index.js';
 /** Compiled folders the functions need at run time (functions import ../schemas). */
-export const STAGED_DIST = ['dist/functions', 'dist/schemas'] as const;
+const STAGED_DIST = ['dist/functions', 'dist/schemas'] as const;
 
 const packageJsonSchema = z.looseObject({
   name: z.string(),
@@ -46,13 +46,26 @@ export type StagedPackageJson = {
   allowScripts?: Record<string, boolean>;
 };
 
-/** Names of the packages a lockfile installs without devDependencies. */
-export function runtimePackages(lockSource: unknown): Set<string> {
+/** A lockfile validated once, with the entries a production install keeps. */
+export interface RuntimeLock {
+  lock: z.infer<typeof lockSchema>;
+  /** [path, entry] of every package installed without devDependencies (root excluded). */
+  runtime: Array<[string, unknown]>;
+}
+
+/** Parses package-lock.json once; the filter for dev-only entries lives only here. */
+export function parseRuntimeLock(lockSource: unknown): RuntimeLock {
   const lock = lockSchema.parse(lockSource);
+  const runtime = Object.entries(lock.packages).filter(
+    ([path, entry]) => path !== '' && !entry.dev,
+  );
+  return { lock, runtime };
+}
+
+/** Names of the packages a lockfile installs without devDependencies. */
+export function runtimePackages({ runtime }: RuntimeLock): Set<string> {
   return new Set(
-    Object.entries(lock.packages)
-      .filter(([path, entry]) => path !== '' && !entry.dev)
-      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
+    runtime.map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
   );
 }
 
@@ -84,25 +97,21 @@ export function stagedPackageJson(source: unknown, runtime: Set<string>): Staged
 }
 
 /** The lockfile for the staged package.json: same versions, dev-only packages dropped. */
-export function stagedLockfile(source: unknown, pkg: StagedPackageJson): unknown {
-  const lock = lockSchema.parse(source);
-  const packages: Record<string, unknown> = {};
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path === '') {
-      packages[path] = {
-        name: pkg.name,
-        version: pkg.version,
-        dependencies: pkg.dependencies,
-        engines: pkg.engines,
-      };
-    } else if (!entry.dev) {
-      packages[path] = entry;
-    }
-  }
+export function stagedLockfile({ lock, runtime }: RuntimeLock, pkg: StagedPackageJson): unknown {
+  const packages: Record<string, unknown> = {
+    '': {
+      name: pkg.name,
+      version: pkg.version,
+      dependencies: pkg.dependencies,
+      engines: pkg.engines,
+    },
+  };
+  for (const [path, entry] of runtime) packages[path] = entry;
   return { ...lock, name: pkg.name, version: pkg.version, packages };
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether a file or folder exists (any stat error counts as no). */
+export async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
@@ -128,7 +137,9 @@ export async function stagePackage(root: string, outDir: string): Promise<StageR
       filter: (path) => !path.endsWith('.map'),
     });
   }
-  const sourceLock: unknown = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8'));
+  const sourceLock = parseRuntimeLock(
+    JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')),
+  );
   const pkg = stagedPackageJson(
     JSON.parse(await readFile(join(root, 'package.json'), 'utf8')),
     runtimePackages(sourceLock),

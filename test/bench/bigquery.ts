@@ -1,7 +1,11 @@
 // Rows per BigQuery insertAll request: the BigQuery adapter (real client library) against
 // the insertAll stub on loopback, for small rows and for rows with long descriptions, so
-// both the 500-row and the 10 MB ceiling show up.
+// both the row and the byte ceiling show up.
 import { insertIdFor, type StoredRow } from '../../functions/platform/warehouse.js';
+import {
+  MAX_BYTES_PER_INSERT,
+  MAX_ROWS_PER_INSERT,
+} from '../../functions/platform/warehouse-bigquery.js';
 import { tableByName } from '../../schemas/index.js';
 import { startGcpStubs } from '../adapters/gcp-stubs.js';
 import type { BenchModule } from './types.js';
@@ -58,7 +62,7 @@ export const bench: BenchModule = {
       markdown: [
         ...lines,
         '',
-        'Batches close at 500 rows or 9.5 MB of JSON, whichever comes first (insertAll allows 10 MB per request). rows/s includes the stub writing every row into DuckDB, so it is a floor for the client side.',
+        `Batches close at ${MAX_ROWS_PER_INSERT} rows or ${(MAX_BYTES_PER_INSERT / 1e6).toLocaleString('en')} MB of JSON, whichever comes first (insertAll allows 10 MB per request). rows/s includes the stub writing every row into DuckDB, so it is a floor for the client side.`,
       ].join('\n'),
     };
   },

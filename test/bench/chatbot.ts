@@ -4,31 +4,20 @@
 // index build included), latency percentiles for known artists at a fixed 200 requests/s
 // (open loop: requests leave on schedule whether or not earlier ones returned), and the
 // worst case for unknown artists while the live Spotify search hangs.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
 import { kakaoBody } from '../chatbot/support.js';
 import { fillWarehouse } from '../chatbot/warehouse-file.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
+import { startFunction, type FunctionProcess } from '../support/function-process.js';
+import { freeLoopbackPort } from '../support/pubsub-emulator.js';
+import { percentile } from './stats.js';
 import type { BenchModule } from './types.js';
 
 const RATE = 200;
 const SECONDS = 10;
 const BUDGET_MS = 2500;
 const KEY = 'bench-skill-key';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function ask(
   base: string,
@@ -44,10 +33,6 @@ async function ask(
   return { ms: performance.now() - started, status: res.status, body };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 async function peakRssMiB(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
@@ -60,41 +45,28 @@ export const bench: BenchModule = {
       maxAlbumsPerArtist: 20,
     });
     const fillSeconds = (performance.now() - fillStarted) / 1000;
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const base = `http://127.0.0.1:${port}`;
-    let server: ChildProcess | undefined;
+    let server: FunctionProcess | undefined;
     try {
       const started = performance.now();
-      server = spawn(
-        join(process.cwd(), 'node_modules/.bin/node'),
-        [
-          join(process.cwd(), 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
-          '--target=chatbot',
-          '--signature-type=http',
-          `--port=${port}`,
-          `--source=${process.cwd()}`,
-        ],
+      // Checks every 5 ms for "Serving function" so the cold start stays fine-grained.
+      server = await startFunction(
+        'chatbot',
+        port,
         {
-          env: {
-            ...process.env,
-            ...w.env,
-            KAKAO_SKILL_SECRET: KEY,
-            CHATBOT_LIVE_SEARCH_BUDGET_MS: String(BUDGET_MS),
-            FANPULSE_LOG_LEVEL: 'WARNING',
-          },
-          stdio: 'ignore',
+          ...w.env,
+          KAKAO_SKILL_SECRET: KEY,
+          CHATBOT_LIVE_SEARCH_BUDGET_MS: String(BUDGET_MS),
+          FANPULSE_LOG_LEVEL: 'WARNING',
         },
+        'http',
+        { pollMs: 5 },
       );
-      let first: { ms: number; status: number } | null = null;
-      while (first === null || first.status !== 200) {
-        first = await ask(base, 'BTS').catch(() => null);
-        if (first?.status !== 200) await new Promise((r) => setTimeout(r, 10));
-        if (performance.now() - started > 60_000) throw new Error('chatbot did not start');
-      }
+      const first = await ask(base, 'BTS');
       const coldStartMs = performance.now() - started;
-      const firstBody = await ask(base, 'BTS');
-      if (!firstBody.body.includes('"basicCard"'))
-        throw new Error('known artist not answered from the index');
+      if (first.status !== 200 || !first.body.includes('"basicCard"'))
+        throw new Error(`known artist not answered from the index: ${first.status} ${first.body}`);
 
       // Known artists at a fixed rate.
       const names = DEFAULT_WATCHLIST;
@@ -150,7 +122,7 @@ export const bench: BenchModule = {
           'The lower bound for an unknown artist with a hanging search is the search budget: the answer must not wait longer, and stays under the 4.5 s target.',
       };
     } finally {
-      server?.kill('SIGTERM');
+      await server?.stop();
       await w.sandbox.stop();
       await rm(w.dataDir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { eventsHandler } from '../../functions/events/handler.js';
 import { createServices, type Services } from '../../functions/platform/runtime.js';
 import { startPubSubEmulator } from '../support/pubsub-emulator.js';
+import { percentile } from './stats.js';
 import type { BenchModule } from './types.js';
 
 const TOKEN = 'bench-token-4b1d2c';
@@ -66,9 +67,6 @@ function post(agent: Agent, port: number, body: string): Promise<number> {
     req.end(body);
   });
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 async function drive(services: Services, scenario: Scenario, label: string): Promise<Result> {
   registerHttp(

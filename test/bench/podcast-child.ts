@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJobMessage } from '../../functions/jobs/run-job.js';
 import { createServices } from '../../functions/platform/runtime.js';
+import { TIER_LIMITS } from '../../functions/spotify/config.js';
 import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
         tier,
         outcome: summary.outcome,
         calls: sandbox.apiCalls() + sandbox.tokenCalls(),
-        // pages of 50 + the show lookup + one token
-        minimum: Math.ceil(episodes / 50) + 2,
+        // episode pages at the tier's cap + the show lookup + one token
+        minimum: Math.ceil(episodes / TIER_LIMITS[tier].showEpisodes) + 2,
         rows,
         seconds,
         rowsPerSecond: rows / seconds,

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { runJobMessage } from '../../functions/jobs/run-job.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { TIER_LIMITS } from '../../functions/spotify/config.js';
 import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import type { BenchModule } from './types.js';
@@ -35,7 +36,7 @@ async function showsCalls(
       { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit } },
       { runId: `b-${tier}`, runTime: new Date() },
     );
-    const cap = tier === 'development' ? 10 : 50;
+    const cap = TIER_LIMITS[tier].search;
     return {
       calls: sandbox.apiCalls() + sandbox.tokenCalls(),
       minimum: Math.ceil(limit / cap) + 1,
@@ -97,7 +98,7 @@ export const bench: BenchModule = {
       command: 'npm run bench -- podcasts',
       markdown:
         lines.join('\n') +
-        '\n\nMinimum = ceil(items / page cap) + 1 token call (shows: cap 10 in development, 50 in extended), plus the show lookup for episodes by id (episode pages: 50 in both tiers). ' +
+        `\n\nMinimum = ceil(items / page cap) + 1 token call (shows: cap ${TIER_LIMITS.development.search} in development, ${TIER_LIMITS.extended.search} in extended), plus the show lookup for episodes by id (episode pages: ${TIER_LIMITS.development.showEpisodes} in development, ${TIER_LIMITS.extended.showEpisodes} in extended). ` +
         'Episodes runs fetch from the loopback sandbox, land raw NDJSON and write rows to a DuckDB file, each in a fresh process (peak RSS = that process, sandbox included).',
     };
   },

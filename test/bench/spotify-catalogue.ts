@@ -8,6 +8,8 @@ import { runLocally } from '../../functions/local-runner.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { TIER_LIMITS } from '../../functions/spotify/config.js';
+import { BATCH } from '../../functions/spotify/job-params.js';
 import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
@@ -50,18 +52,24 @@ function minimum(catalogue: Catalogue, tier: Tier): Record<string, number> {
   );
   const listings = artists.map((a) => catalogue.artistAlbums(a.id).slice(0, MAX_ALBUMS));
   const albums = new Map(listings.flat().map((l) => [l.album.id, l.album]));
-  const extraPages = (trackCount: number) => Math.max(0, Math.ceil(trackCount / 50) - 1);
+  const limits = TIER_LIMITS[tier];
+  // The album lookup carries the first page of tracks; further pages come from /tracks.
+  const extraPages = (trackCount: number) =>
+    Math.max(0, Math.ceil(trackCount / limits.albumTracks) - 1);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const dev = tier === 'development';
-  const cap = dev ? 10 : 50;
+  const dev = !limits.batchGets;
+  const cap = limits.artistAlbums;
   return {
     token: 1,
     search: ARTISTS,
-    ...(dev ? { artist: ARTISTS } : { 'artists (batch)': Math.ceil(ARTISTS / 50) }),
+    ...(dev ? { artist: ARTISTS } : { 'artists (batch)': Math.ceil(ARTISTS / BATCH.artists) }),
     'artist albums pages': sum(listings.map((l) => Math.max(1, Math.ceil(l.length / cap)))),
     ...(dev
       ? { album: albums.size }
-      : { 'albums (batch)': Math.ceil(albums.size / 20), 'top tracks': ARTISTS }),
+      : {
+          'albums (batch)': Math.ceil(albums.size / BATCH.albums),
+          ...(limits.topTracks ? { 'top tracks': ARTISTS } : {}),
+        }),
     'album tracks pages': sum([...albums.values()].map((a) => extraPages(a.trackCount))),
   };
 }
@@ -118,6 +126,18 @@ async function measure(catalogue: Catalogue, tier: Tier): Promise<Measured> {
   }
 }
 
+/** Whether a tier reached its minimum and, if not, which request kinds went over and by how much. */
+function verdict(r: Measured): string {
+  if (r.total === r.minimumTotal) return `- ${r.tier}: reaches its minimum (${r.total} requests).`;
+  const kinds = new Set([...Object.keys(r.calls), ...Object.keys(r.minimum)]);
+  const over = [...kinds]
+    .map((k) => ({ k, excess: (r.calls[k] ?? 0) - (r.minimum[k] ?? 0) }))
+    .filter((o) => o.excess > 0)
+    .map((o) => `${o.k} +${o.excess}`);
+  const sign = r.total > r.minimumTotal ? '+' : '';
+  return `- ${r.tier}: ${r.total} requests against a minimum of ${r.minimumTotal} (${sign}${r.total - r.minimumTotal}); over the minimum: ${over.length > 0 ? over.join(', ') : 'none'}.`;
+}
+
 export const bench: BenchModule = {
   async run() {
     const catalogue = syntheticCatalogue({ artists: 2000 });
@@ -147,8 +167,8 @@ export const bench: BenchModule = {
         lines.join('\n') +
         '\n\n' +
         facts.join('\n') +
-        '\n\nMinimum: one token; one search per name (the resolution is cached afterwards, so later runs skip it); profiles one GET each (development) or one `/artists?ids=` per 50 (extended); artist album pages ceil(albums / 10 or 50); in development one `GET /albums/{id}` per distinct album (it carries the first 50 tracks), in extended one `/albums?ids=` per 20 distinct albums pooled over all artists; one `/albums/{id}/tracks` page per further 50 tracks; in extended one top-tracks call per artist. ' +
-        'The measured extended count is above its minimum because album batches are formed per artist job (an artist with 21 albums needs 2 batches, and albums that two watched artists share are fetched by both); development reaches its minimum because album jobs of one plan share deterministic run ids, so a shared album is collected once.',
+        `\n\nMinimum: one token; one search per name (the resolution is cached afterwards, so later runs skip it); profiles one GET each (development) or one \`/artists?ids=\` per ${BATCH.artists} (extended); artist album pages ceil(albums / ${TIER_LIMITS.development.artistAlbums} or ${TIER_LIMITS.extended.artistAlbums}); in development one \`GET /albums/{id}\` per distinct album (it carries the first ${TIER_LIMITS.development.albumTracks} tracks), in extended one \`/albums?ids=\` per ${BATCH.albums} distinct albums pooled over all artists; one \`/albums/{id}/tracks\` page per further ${TIER_LIMITS.extended.albumTracks} tracks; in extended one top-tracks call per artist.\n\n` +
+        results.map(verdict).join('\n'),
     };
   },
 };

@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from './http-sandbox.js';
 
 export interface StoredObject {
-  name: string;
-  data: Buffer;
-  generation: number;
-  contentType: string;
+  readonly name: string;
+  readonly data: Buffer;
+  readonly generation: number;
+  readonly contentType: string;
+  /** base64 MD5 of `data`, computed once at upload (objects are immutable per generation). */
+  readonly md5: string;
 }
 
 function gcsError(code: number, message: string): SandboxAnswer {
@@ -16,7 +18,7 @@ function gcsError(code: number, message: string): SandboxAnswer {
 }
 
 /** Splits a multipart/related body into its parts' bodies (headers dropped). */
-export function multipartParts(body: Buffer, contentType: string): Buffer[] {
+function multipartParts(body: Buffer, contentType: string): Buffer[] {
   const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
   if (!boundary) throw new Error(`no multipart boundary in ${contentType}`);
   const delimiter = Buffer.from(`--${boundary}`);
@@ -59,7 +61,7 @@ export class GcsStub extends HttpSandbox {
       metageneration: '1',
       contentType: o.contentType,
       size: String(o.data.length),
-      md5Hash: createHash('md5').update(o.data).digest('base64'),
+      md5Hash: o.md5,
     };
   }
 
@@ -82,11 +84,13 @@ export class GcsStub extends HttpSandbox {
       contentType?: string;
     };
     this.generations += 1;
+    const data = Buffer.from(media ?? Buffer.alloc(0));
     const stored: StoredObject = {
       name,
-      data: Buffer.from(media ?? Buffer.alloc(0)),
+      data,
       generation: this.generations,
       contentType: metadata.contentType ?? 'application/octet-stream',
+      md5: createHash('md5').update(data).digest('base64'),
     };
     this.objects.set(name, stored);
     return { status: 200, body: this.resource(stored) };
@@ -106,7 +110,7 @@ export class GcsStub extends HttpSandbox {
         headers: {
           'content-type': o.contentType,
           'x-goog-generation': String(o.generation),
-          'x-goog-hash': `md5=${createHash('md5').update(o.data).digest('base64')}`,
+          'x-goog-hash': `md5=${o.md5}`,
         },
       };
     return { status: 200, body: this.resource(o) };

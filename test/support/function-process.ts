@@ -6,18 +6,19 @@ import { existsSync } from 'node:fs';
 
 export type LogEntry = Record<string, unknown>;
 
-/** Polls `probe` every 100 ms until it returns something truthy, which it then returns. */
+/** Polls `probe` every `pollMs` until it returns something truthy, which it then returns. */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false,
   timeoutMs = 30_000,
+  pollMs = 100,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value) return value;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -26,15 +27,22 @@ export interface FunctionProcess {
   logs: LogEntry[];
   /** Every line of stdout and stderr. */
   output: string[];
+  /** The process id (for /proc measurements in benchmarks). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** functions-framework's own CLI serving one target; resolves once it serves on `port`. */
+/**
+ * functions-framework's own CLI serving one target; resolves once it serves on `port`.
+ * `pollMs` is how often the output is checked for that (benchmarks timing the start want it
+ * finer than the default).
+ */
 export async function startFunction(
   target: string,
   port: number,
   env: Record<string, string>,
   signatureType: 'http' | 'cloudevent' = 'cloudevent',
+  { pollMs = 100 }: { pollMs?: number } = {},
 ): Promise<FunctionProcess> {
   const node = existsSync('node_modules/.bin/node') ? 'node_modules/.bin/node' : process.execPath;
   const child: ChildProcess = spawn(
@@ -75,10 +83,12 @@ export async function startFunction(
       return output.some((l) => l.includes('Serving function'));
     },
     60_000,
+    pollMs,
   );
   return {
     logs,
     output,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -87,7 +97,7 @@ export async function startFunction(
 }
 
 /** Run ids in the emulator are `emu-<publish time>-<message id>`, or a planner's own id. */
-export const runIdOf = (e: LogEntry): unknown =>
+const runIdOf = (e: LogEntry): unknown =>
   e.run_id ?? (e['logging.googleapis.com/labels'] as Record<string, unknown> | undefined)?.run_id;
 
 /** Matches the log entries of the run of one message id (or of one explicit run id). */

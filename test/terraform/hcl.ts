@@ -3,7 +3,7 @@
 // Google provider. Expressions come back as "${...}" strings, blocks as arrays.
 import { parse } from '@cdktf/hcl2json';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const TERRAFORM_DIR = 'terraform';
 
@@ -40,6 +40,17 @@ export function blocks(body: Block, name: string): Block[] {
   return (Array.isArray(value) ? value : [value]).filter(isRecord);
 }
 
+/** One HCL file (.tf or .tfvars) parsed as hcl2json returns it. */
+export async function parseHclFile(path: string): Promise<Record<string, unknown>> {
+  return parseHcl(basename(path), await readFile(path, 'utf8'));
+}
+
+async function parseHcl(name: string, text: string): Promise<Record<string, unknown>> {
+  const parsed: unknown = await parse(name, text);
+  if (!isRecord(parsed)) throw new Error(`${name}: hcl2json returned ${typeof parsed}`);
+  return parsed;
+}
+
 export async function loadTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfig> {
   const config: TerraformConfig = {
     resources: new Map(),
@@ -53,7 +64,7 @@ export async function loadTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8');
     config.files.set(name, text);
-    const parsed = await parse(name, text);
+    const parsed = await parseHcl(name, text);
     for (const [kind, target] of [
       ['resource', config.resources],
       ['data', config.data],

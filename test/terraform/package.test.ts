@@ -1,11 +1,13 @@
 // `npm run package`: the folder Terraform zips must be what Cloud Build and the Node.js
 // runtime need, with nothing to compile and no dev-only packages to install.
 import { expect } from 'chai';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   STAGED_MAIN,
+  exists,
+  parseRuntimeLock,
   runtimePackages,
   stagePackage,
   stagedLockfile,
@@ -13,16 +15,11 @@ import {
 } from '../../functions/deploy/package.js';
 import { discoverFunctions } from '../../functions/cli/dev.js';
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Paths of every file under `dir` (names only; test/support/hygiene.ts's filesUnder reads contents). */
+async function filePathsUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 describe('function source package (npm run package)', () => {
   let out: string;
@@ -66,7 +63,7 @@ describe('function source package (npm run package)', () => {
     expect(pkg.dependencies).to.have.property('@google-cloud/functions-framework');
     expect(root.devDependencies).to.have.property('node');
     expect(pkg.engines.node).to.match(/>=\s*2[2-4]/);
-    const files = (await filesUnder(staged.outDir)).map((f) => relative(staged.outDir, f));
+    const files = (await filePathsUnder(staged.outDir)).map((f) => relative(staged.outDir, f));
     expect(files.filter((f) => /\.(ts|map)$/.test(f))).to.deep.equal([]);
     expect(files.filter((f) => !f.startsWith('dist/')).sort()).to.deep.equal([
       'package-lock.json',
@@ -94,7 +91,7 @@ describe('function source package (npm run package)', () => {
   });
 
   it('resolves every relative import of the shipped code inside the package', async () => {
-    const js = (await filesUnder(join(staged.outDir, 'dist'))).filter((f) => f.endsWith('.js'));
+    const js = (await filePathsUnder(join(staged.outDir, 'dist'))).filter((f) => f.endsWith('.js'));
     expect(js.length).to.be.greaterThan(20);
     const missing: string[] = [];
     for (const file of js) {
@@ -113,7 +110,7 @@ describe('function source package (npm run package)', () => {
   });
 
   it('keeps install scripts allowed only for runtime packages, and refuses an unbuilt checkout', async () => {
-    const lock = {
+    const lock = parseRuntimeLock({
       lockfileVersion: 3,
       packages: {
         '': { name: 'x', version: '1.0.0' },
@@ -121,7 +118,7 @@ describe('function source package (npm run package)', () => {
         'node_modules/a/node_modules/b': { version: '2.0.0' },
         'node_modules/node': { version: '24.0.0', dev: true },
       },
-    };
+    });
     const runtime = runtimePackages(lock);
     expect([...runtime].sort()).to.deep.equal(['a', 'b']);
     const pkg = stagedPackageJson(

@@ -1,7 +1,6 @@
 // Security and operability rules over the whole Terraform configuration: no primitive
 // roles, nothing public but the two webhooks, private buckets, the environment the code
 // reads, alerts on log lines the code really writes, formatting.
-import { parse } from '@cdktf/hcl2json';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +11,7 @@ import {
   expr,
   loadTerraform,
   only,
+  parseHclFile,
   resource,
   resourcesOfType,
   strings,
@@ -200,10 +200,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       expect(readme, `README table row for ${name}`).to.include(`| \`${name}\` |`);
     }
     expect(readme).to.include('gcloud secrets versions add');
-    const example = await parse(
-      'terraform.tfvars.example',
-      await readFile('terraform/terraform.tfvars.example', 'utf8'),
-    );
+    const example = await parseHclFile('terraform/terraform.tfvars.example');
     expect(Object.keys(example)).to.include('project_id');
     for (const key of Object.keys(example)) expect(tf.variables.has(key), key).to.equal(true);
   });

@@ -18,7 +18,7 @@ const PRODUCTS = ['FEED', 'REELS', 'FEED', 'AD'] as const;
 export const SANDBOX_EPOCH = Date.parse('2026-11-20T10:00:00Z');
 
 /** "2026-11-20T09:59:00+0000": the Graph API's timestamp form. */
-export function graphTime(ms: number): string {
+function graphTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
 
@@ -29,7 +29,7 @@ export function cdnUrl(path: string): string {
   return `https://scontent-ssn1-1.cdninstagram.com/v/t51.29350-15/${path}?stp=dst-jpg_e35&_nc_cat=1&_nc_sid=8ae9d6&_nc_ohc=${nonce}&_nc_ht=scontent-ssn1-1.cdninstagram.com&oh=00_${nonce}&oe=${expiry}`;
 }
 
-export function mediaRecord(
+function mediaRecord(
   id: string,
   index: number,
   at: number,

@@ -4,8 +4,8 @@
 // parameters form-encoded with JSON values (what the chatbot posts) or as a JSON body.
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
 
-export const SANDBOX_PAGE_TOKEN = 'sandbox-page-token-0b5e';
-export const GRAPH_VERSION = 'v24.0';
+const SANDBOX_PAGE_TOKEN = 'sandbox-page-token-0b5e';
+const GRAPH_VERSION = 'v24.0';
 
 export interface SentMessage {
   recipientId: string;
