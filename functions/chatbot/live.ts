@@ -48,6 +48,8 @@ export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSea
       },
       clock: services.clock,
       secrets: await services.secrets(),
+      // The app's quota is shared with the collectors: no live call while it is penalized.
+      penalty: (await import('../platform/penalty-box.js')).penaltyBoxFor(services),
     });
   });
   return async (query) => {

@@ -14,6 +14,7 @@ import {
   type Verdict,
 } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
+import type { PenaltyBox } from '../platform/penalty-box.js';
 import type { Secrets } from '../platform/secrets.js';
 import type { InstagramConfig } from './config.js';
 import { UsageTracker } from './usage.js';
@@ -24,6 +25,8 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2]);
 /** Unknown, age-gated or non-business username: skip that account. */
 export const SKIP_ACCOUNT_CODES: ReadonlySet<number> = new Set([110, 24]);
 const TOKEN_CODE = 190;
+/** Penalty-box quota of the Instagram account and app (throttling codes, usage blocks). */
+export const INSTAGRAM_QUOTA = 'instagram';
 export const INVALID_PARAMETER_CODE = 100;
 export const GRAPH_ID = /^\d{1,30}$/;
 
@@ -69,6 +72,7 @@ function graphVerdict(answer: FailedAnswer, deferSeconds: number): Verdict | und
       action: 'defer',
       reason: `Instagram rate limit (${describeGraphError(g)})`,
       seconds: deferSeconds,
+      quota: INSTAGRAM_QUOTA,
     };
   if (TRANSIENT_CODES.has(g.code) || g.isTransient) return { action: 'retry' };
   return { action: 'fail', kind: 'permanent', reason: describeGraphError(g) };
@@ -90,6 +94,8 @@ export interface InstagramClientDeps {
   secrets: Secrets;
   log: Logger;
   random?: () => number;
+  /** Shares throttling blocks with every instance, so a cold one does not spend a call on them. */
+  penalty?: PenaltyBox;
 }
 
 export class InstagramClient {
@@ -115,6 +121,16 @@ export class InstagramClient {
           this.usage.blockedSeconds(deps.clock.now()) ?? deps.config.usage.deferSeconds,
         ),
       observe: (response) => this.usage.record(response.headers, deps.clock.now()),
+      ...(deps.penalty
+        ? {
+            penalty: {
+              box: deps.penalty,
+              quotas: [INSTAGRAM_QUOTA],
+              rateLimitQuota: INSTAGRAM_QUOTA,
+              defaultSeconds: deps.config.usage.deferSeconds,
+            },
+          }
+        : {}),
     });
   }
 
@@ -166,7 +182,24 @@ export class InstagramClient {
       return await this.http.getJson(path, { ...params, access_token: token });
     } catch (error) {
       throw this.translate(error);
+    } finally {
+      await this.shareBlock();
     }
+  }
+
+  private sharedUntil = 0;
+
+  /** A block the usage headers started (regain time, stop threshold) goes to the penalty box. */
+  private async shareBlock(): Promise<void> {
+    const block = this.usage.currentBlock;
+    const now = this.clock.now().getTime();
+    if (!this.deps.penalty || !block || block.until <= Math.max(now, this.sharedUntil)) return;
+    this.sharedUntil = block.until;
+    await this.deps.penalty.record(
+      INSTAGRAM_QUOTA,
+      Math.ceil((block.until - now) / 1000),
+      `instagram: ${block.reason}`,
+    );
   }
 
   private translate(error: unknown): unknown {

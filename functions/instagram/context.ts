@@ -3,6 +3,7 @@
 // successor does not spend a call just to learn it is still blocked.
 import type { JobContext } from '../jobs/types.js';
 import { isRecord } from '../platform/fields.js';
+import { penaltyBoxFor } from '../platform/penalty-box.js';
 import type { Services } from '../platform/runtime.js';
 import { describeGraphError, InstagramApiError, InstagramClient } from './client.js';
 import { loadInstagramConfig } from './config.js';
@@ -20,6 +21,7 @@ function instagramClientFor(services: Services): Promise<InstagramClient> {
           clock: services.clock,
           secrets,
           log: services.log.child({ source: 'instagram' }),
+          penalty: penaltyBoxFor(services),
         }),
     );
     clients.set(services, client);

@@ -85,6 +85,11 @@ export class UsageTracker {
 
   constructor(private readonly policy: UsagePolicy) {}
 
+  /** The block in force (or last in force), for sharing it through the penalty box. */
+  get currentBlock(): { until: number; reason: string } | null {
+    return this.blocked;
+  }
+
   get latest(): UsageReading | null {
     return this.last?.reading ?? null;
   }

@@ -13,6 +13,7 @@ import { QualityCounters } from '../platform/quality.js';
 import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
 import { RawLanding } from '../platform/raw-landing.js';
 import { RowWriter } from '../platform/rows.js';
+import { withinRun } from '../platform/run-scope.js';
 import type { Services } from '../platform/runtime.js';
 import { findJob } from './catalogue.js';
 import type { JobContext, JobDefinition } from './types.js';
@@ -176,7 +177,10 @@ export async function runJobMessage(
   };
 
   try {
-    const result = await job.run(ctx, params as never);
+    // The run scope carries the deadline to the HTTP policy, where every wait happens.
+    const result = await withinRun({ runId: options.runId, deadline: ctx.deadline }, () =>
+      Promise.resolve(job.run(ctx, params as never)),
+    );
     summary.details = result?.details ?? {};
   } catch (error) {
     summary.failureKind = failureKindOf(error);

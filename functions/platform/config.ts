@@ -32,6 +32,8 @@ const platformSchema = z
     FANPULSE_HTTP_BACKOFF_MAX_MS: positiveInt.default(20_000),
     FANPULSE_RETRY_AFTER_BUDGET_SECONDS: nonNegativeInt.default(30),
     FANPULSE_RUN_BUDGET_SECONDS: positiveInt.default(480),
+    FANPULSE_PENALTY_CACHE_SECONDS: nonNegativeInt.default(5),
+    FANPULSE_CHECKPOINT_SECONDS: nonNegativeInt.default(60),
     FANPULSE_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR']).default('INFO'),
   })
   .transform((env) => {
@@ -63,6 +65,8 @@ const platformSchema = z
         retryAfterBudgetSeconds: env.FANPULSE_RETRY_AFTER_BUDGET_SECONDS,
       },
       runBudgetSeconds: env.FANPULSE_RUN_BUDGET_SECONDS,
+      penaltyCacheSeconds: env.FANPULSE_PENALTY_CACHE_SECONDS,
+      checkpointSeconds: env.FANPULSE_CHECKPOINT_SECONDS,
       logLevel: env.FANPULSE_LOG_LEVEL,
     };
   })

@@ -1,6 +1,8 @@
 // The one HTTP policy every source client uses. ky does the retry mechanics; this module
 // decides what each failure means and how long to wait, and waits through the injected
-// clock so tests never sleep. Waits the run cannot afford become a DeferredError.
+// clock so tests never sleep. Waits the run cannot afford (past the Retry-After budget or
+// past the run's deadline) become a DeferredError, and rate-limit answers are recorded in
+// the shared penalty box, which every later call checks before it is sent.
 import ky, {
   HTTPError,
   isForceRetryError,
@@ -12,12 +14,14 @@ import ky, {
 import type { Clock } from './clock.js';
 import type { HttpPolicyConfig } from './config.js';
 import { DeferredError, SourceHttpError, TransientError, type FailureKind } from './errors.js';
+import type { PenaltyBox } from './penalty-box.js';
+import { assertTimeLeft } from './run-scope.js';
 
 /** What a source says a failed answer means. */
 export type Verdict =
   | { action: 'retry' }
-  | { action: 'wait'; seconds: number | null }
-  | { action: 'defer'; reason: string; seconds: number | null }
+  | { action: 'wait'; seconds: number | null; quota?: string }
+  | { action: 'defer'; reason: string; seconds: number | null; quota?: string }
   | { action: 'fail'; kind: FailureKind; reason: string };
 
 export interface FailedAnswer {
@@ -40,6 +44,18 @@ export interface SourceHttpOptions {
   classify?: Classifier;
   /** Sees every answer (for usage headers); may throw a DeferredError to stop the run. */
   observe?: (response: Response) => void;
+  /** The shared penalty box: checked before every request, told about every rate limit. */
+  penalty?: PenaltySettings;
+}
+
+export interface PenaltySettings {
+  box: PenaltyBox;
+  /** Quotas checked before each request (e.g. the rate limit and the daily quota). */
+  quotas: readonly string[];
+  /** Quota a plain 429 with Retry-After is recorded under (verdicts may name another). */
+  rateLimitQuota: string;
+  /** Penalty recorded when a quota verdict says no time (seconds). */
+  defaultSeconds?: number;
 }
 
 export interface JsonAnswer {
@@ -113,6 +129,26 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const withinBudget = (seconds: number | null) =>
     seconds === null || seconds <= policy.retryAfterBudgetSeconds;
 
+  // One record per failed answer, whether ky retries it (beforeRetry) or gives up (send).
+  const penalized = new WeakSet<Error>();
+  const recordPenalty = async (error: unknown): Promise<void> => {
+    const penalty = options.penalty;
+    if (!penalty || !isHTTPError(error) || penalized.has(error)) return;
+    penalized.add(error);
+    const verdict = verdictOf(error);
+    if (verdict.action !== 'wait' && verdict.action !== 'defer') return;
+    const quota =
+      verdict.quota ?? (error.response.status === 429 ? penalty.rateLimitQuota : undefined);
+    if (!quota) return;
+    const seconds = verdict.seconds ?? (verdict.quota ? (penalty.defaultSeconds ?? 60) : null);
+    if (seconds === null || seconds <= 0) return;
+    const reason =
+      verdict.action === 'defer'
+        ? verdict.reason
+        : `HTTP ${error.response.status}, Retry-After ${seconds}s`;
+    await penalty.box.record(quota, seconds, `${options.source}: ${reason}`);
+  };
+
   const client: KyInstance = ky.create({
     prefix: options.baseUrl,
     timeout: policy.timeoutMs,
@@ -170,10 +206,13 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         async ({ error, retryCount }) => {
           if (isForceRetryError(error) && error.message.includes(TOKEN_REFRESHED)) return;
           const verdict = isHTTPError(error) ? verdictOf(error) : null;
+          await recordPenalty(error);
           const waitMs =
             verdict?.action === 'wait' && verdict.seconds !== null
               ? verdict.seconds * 1000
               : backoffMs(retryCount, policy, random);
+          // No wait runs past the run's deadline: ky passes this DeferredError on unchanged.
+          assertTimeLeft(clock.now(), options.source, waitMs);
           await clock.sleep(waitMs);
         },
       ],
@@ -189,6 +228,10 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       headers?: Record<string, string>;
     },
   ): Promise<JsonAnswer> => {
+    // Stop starting work at the deadline, and never call while the quota is penalized.
+    assertTimeLeft(clock.now(), options.source);
+    if (options.penalty)
+      await options.penalty.box.check(options.penalty.quotas, `${options.source} ${path}`);
     try {
       const response = await client(path.replace(/^\//, ''), {
         method,
@@ -203,6 +246,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         headers: response.headers,
       };
     } catch (error) {
+      await recordPenalty(error);
       throw translate(error, options.source, verdictOf, withinBudget);
     }
   };

@@ -14,6 +14,7 @@ import {
 import type { Redactor } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import { SourceHttpError } from '../platform/errors.js';
+import type { PenaltyBox } from '../platform/penalty-box.js';
 import { SpotifyTokenProvider } from './auth.js';
 import { TIER_LIMITS, type SpotifyConfig } from './config.js';
 
@@ -34,7 +35,12 @@ export interface SpotifyClientDeps {
   random?: () => number;
   /** Registers issued access tokens so logs and raw files redact them. */
   redactor?: Redactor;
+  /** The shared penalty box of the app's quotas (every job and the chatbot's live search). */
+  penalty?: PenaltyBox;
 }
+
+/** Penalty-box quotas of the Spotify app: the rolling rate limit and the QUOTA_EXCEEDED quota. */
+export const SPOTIFY_QUOTAS = { rateLimit: 'spotify-rate-limit', quota: 'spotify-quota' } as const;
 
 export function spotifyVerdict(
   status: number,
@@ -49,6 +55,7 @@ export function spotifyVerdict(
       action: 'defer',
       reason: `Spotify quota exceeded (QUOTA_EXCEEDED: ${message})`,
       seconds: parseRetryAfter(headers.get('retry-after'), now),
+      quota: SPOTIFY_QUOTAS.quota,
     };
   }
   if (status === 404)
@@ -101,6 +108,15 @@ export class SpotifyClient {
         headers.set('authorization', `Bearer ${await this.tokens.token(refresh)}`);
       },
       classify: (a) => spotifyVerdict(a.status, a.body, a.headers, deps.clock.now()),
+      ...(deps.penalty
+        ? {
+            penalty: {
+              box: deps.penalty,
+              quotas: [SPOTIFY_QUOTAS.rateLimit, SPOTIFY_QUOTAS.quota],
+              rateLimitQuota: SPOTIFY_QUOTAS.rateLimit,
+            },
+          }
+        : {}),
     });
   }
 

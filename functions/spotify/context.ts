@@ -2,6 +2,7 @@
 // warm function instance instead of being fetched per run or per call.
 import type { JobContext } from '../jobs/types.js';
 import type { Services } from '../platform/runtime.js';
+import { penaltyBoxFor } from '../platform/penalty-box.js';
 import { SpotifyClient } from './client.js';
 import { loadSpotifyConfig } from './config.js';
 
@@ -18,6 +19,7 @@ export function spotifyClientFor(services: Services): Promise<SpotifyClient> {
           clock: services.clock,
           secrets,
           redactor: services.redactor,
+          penalty: penaltyBoxFor(services),
         }),
     );
     clients.set(services, client);
