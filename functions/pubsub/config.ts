@@ -10,6 +10,7 @@ const schema = z.object({
   FANPULSE_DEFER_DEFAULT_SECONDS: positiveInt.default(300),
   FANPULSE_DEFER_MAX_SECONDS: positiveInt.default(86_400),
   FANPULSE_MAX_DEFERRALS: nonNegativeInt.default(6),
+  FANPULSE_DEFER_SPREAD_SECONDS: nonNegativeInt.default(120),
   PUBSUB_EMULATOR_HOST: z.string().optional(),
 });
 
@@ -28,6 +29,11 @@ export interface SubscriberConfig {
   deferMaxSeconds: number;
   /** Deferrals of one run before it is given up with an ALERT (the next schedule catches up). */
   maxDeferrals: number;
+  /**
+   * Deferred runs come back at a random point of this window after their wait, so the
+   * work a rate limit stopped does not all return at the moment the limit resets.
+   */
+  deferSpreadSeconds: number;
   /** Served by the Pub/Sub emulator, whose message ids restart at 1 on every start. */
   emulator: boolean;
 }
@@ -40,6 +46,7 @@ export function loadSubscriberConfig(env: Env): SubscriberConfig {
     deferDefaultSeconds: c.FANPULSE_DEFER_DEFAULT_SECONDS,
     deferMaxSeconds: c.FANPULSE_DEFER_MAX_SECONDS,
     maxDeferrals: c.FANPULSE_MAX_DEFERRALS,
+    deferSpreadSeconds: c.FANPULSE_DEFER_SPREAD_SECONDS,
     emulator: Boolean(c.PUBSUB_EMULATOR_HOST),
   };
 }

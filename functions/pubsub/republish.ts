@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { JobMessage } from '../platform/queue.js';
 import type { Services } from '../platform/runtime.js';
 import type { SubscriberConfig } from './config.js';
+import { markNewestDeferral } from './coalesce.js';
 import type { PubSubDelivery } from './envelope.js';
 
 /** Attribute a planner or a re-publication sets to keep the run id of the original run. */
@@ -25,6 +26,7 @@ export type Disposition =
   | 'transient'
   | 'deferred'
   | 'gave-up'
+  | 'superseded'
   | 'not-due-redeliver'
   | 'not-due-republished';
 
@@ -146,6 +148,7 @@ export async function defer(
   message: JobMessage | null,
   identity: RunIdentityOfDelivery,
   summary: RunSummary,
+  random: () => number = Math.random,
 ): Promise<DeliveryResult> {
   const base = {
     messageId: delivery.messageId,
@@ -167,7 +170,17 @@ export async function defer(
     summary.retryAfterSeconds ?? config.deferDefaultSeconds,
     config.deferMaxSeconds,
   );
-  const notBefore = new Date(services.clock.now().getTime() + waitSeconds * 1000).toISOString();
+  // Jitter over a window after the wait: hundreds of deferred runs must not return at once.
+  const spreadMs = Math.round(random() * config.deferSpreadSeconds * 1000);
+  const notBefore = new Date(
+    services.clock.now().getTime() + waitSeconds * 1000 + spreadMs,
+  ).toISOString();
+  try {
+    await markNewestDeferral(await services.state(), message, identity);
+  } catch (error) {
+    // Coalescing saves calls; failing to record it must not lose the run.
+    log.warn('could not record the newest deferral of this job', { error });
+  }
   const out = await republish(
     services,
     log,

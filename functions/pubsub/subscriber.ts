@@ -23,6 +23,7 @@ import { loadSubscriberConfig, type SubscriberConfig } from './config.js';
 import { SCHEDULE_ATTRIBUTE, sourceOfJobName } from './entry-points.js';
 import { decodePubSubEvent, readJson, type PubSubDelivery } from './envelope.js';
 import { processServices } from './services.js';
+import { supersededBy } from './coalesce.js';
 import { defer, notDueYet, RUN_ID_ATTRIBUTE, RUN_TIME_ATTRIBUTE } from './republish.js';
 import type { DeliveryResult, Disposition, RunIdentityOfDelivery } from './republish.js';
 
@@ -173,6 +174,18 @@ export async function handleDelivery(
         const early = await notDueYet(services, dlog, config, delivery, message, identity, waitMs);
         if (early) return result(early.action, early.disposition, { ...base, ...early });
         heldMs = waitMs;
+      }
+    }
+    // A re-published deferral that a newer run of the same job and params superseded.
+    if (message.attempt) {
+      const newer = await supersededBy(await services.state(), message, identity);
+      if (newer) {
+        dlog.info('deferred run superseded by a newer run of the same job and params', {
+          ...where,
+          job: message.job,
+          superseded_by: newer,
+        });
+        return result('ack', 'superseded', { ...base, reason: `superseded by ${newer}` });
       }
     }
   }

@@ -22,6 +22,7 @@ const config: SubscriberConfig = {
   deferDefaultSeconds: 300,
   deferMaxSeconds: 86_400,
   maxDeferrals: 6,
+  deferSpreadSeconds: 0,
   emulator: false,
 };
 

@@ -1,0 +1,89 @@
+// Deferred work comes back spread over a window after the penalty, and deferred runs of the
+// same job and params coalesce: the newest supersedes, so a block of 30 minutes that deferred
+// six 5-minute runs brings back one run, not six.
+import { expect } from 'chai';
+import { MemoryQueue } from '../../functions/platform/queue.js';
+import type { SubscriberConfig } from '../../functions/pubsub/config.js';
+import {
+  handleDelivery,
+  RUN_ID_ATTRIBUTE,
+  RUN_TIME_ATTRIBUTE,
+} from '../../functions/pubsub/subscriber.js';
+import { gen2Event } from '../pubsub/events.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+const config: SubscriberConfig = {
+  holdSeconds: 20,
+  nackWindowSeconds: 300,
+  deferDefaultSeconds: 300,
+  deferMaxSeconds: 86_400,
+  maxDeferrals: 6,
+  deferSpreadSeconds: 600,
+  emulator: false,
+};
+const shows = { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 10 } };
+
+describe('deferrals: spread over a window, coalesced per job and params', () => {
+  let h: Harness;
+  let ids = 0;
+  afterEach(async () => h?.close());
+
+  const deliver = (data: unknown, attributes: Record<string, string> = {}) =>
+    handleDelivery(
+      h.services,
+      'spotify',
+      gen2Event({
+        messageId: `9100${String(++ids).padStart(6, '0')}`,
+        publishTime: h.clock.now().toISOString(),
+        data,
+        attributes,
+      }),
+      { config },
+    );
+
+  it('six runs deferred during a 30-minute block come back as one, spread after the block', async () => {
+    h = await startHarness({ env: { FANPULSE_HTTP_RETRIES: '1' } });
+    h.sandbox.inject({
+      path: '/v1/search',
+      answer: {
+        status: 429,
+        headers: { 'retry-after': '1800' },
+        body: { error: { status: 429, message: 'API rate limit exceeded' } },
+      },
+    });
+    const blockEnds = h.clock.now().getTime() + 1800_000;
+    const queue = (await h.services.queue()) as MemoryQueue;
+    const deferred = [];
+    for (let run = 0; run < 6; run++) {
+      const runTime = h.clock.now().toISOString();
+      const r = await deliver(shows);
+      expect(r.disposition, r.reason ?? '').to.equal('deferred');
+      deferred.push({ result: r, runTime, copy: queue.take()[0]! });
+      h.clock.advance(300_000);
+    }
+    // One API call in all: the first 429 went to the penalty box, the others did not call.
+    expect(h.sandbox.calls((r) => r.path.startsWith('/v1/'))).to.equal(1);
+    const due = deferred.map((d) => Date.parse(d.copy.message.notBefore!));
+    for (const t of due) expect(t).to.be.within(blockEnds, blockEnds + 600_000);
+    expect(new Set(due).size, 'not all at the same moment').to.be.greaterThan(1);
+
+    h.clock.advance(Math.max(...due) - h.clock.now().getTime());
+    const outcomes = [];
+    for (const d of deferred) {
+      const again = await deliver(d.copy.message, {
+        [RUN_ID_ATTRIBUTE]: d.result.runId!,
+        [RUN_TIME_ATTRIBUTE]: d.runTime,
+      });
+      outcomes.push(again.disposition);
+    }
+    expect(outcomes).to.deep.equal([
+      'superseded',
+      'superseded',
+      'superseded',
+      'superseded',
+      'superseded',
+      'ran',
+    ]);
+    expect(h.sandbox.calls((r) => r.path === '/v1/search')).to.equal(2);
+  });
+});
