@@ -3,6 +3,7 @@
 // Hourly snapshots make the follower and engagement time series.
 import { z } from 'zod';
 import { instagramBrands, instagramMedia } from '../../schemas/instagram.js';
+import { openCheckpoint } from '../jobs/checkpoint.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
 import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
@@ -83,6 +84,12 @@ async function collectAccount(
   return media;
 }
 
+const accountsPosition = z.object({
+  next: z.number().int().nonnegative(),
+  media: z.number().int().nonnegative(),
+  skipped: z.array(z.string()),
+});
+
 export const brandsJob = defineJob({
   name: 'instagram.brands',
   source: 'instagram',
@@ -105,10 +112,14 @@ export const brandsJob = defineJob({
       const accounts = params.accounts ?? client.config.accounts;
       const pages = params.mediaPages ?? client.config.mediaPages;
       const pageSize = params.mediaPageSize ?? client.config.mediaPageSize;
-      const skipped: string[] = [];
+      // A redelivered run goes on with the next account (see jobs/checkpoint.ts).
+      const checkpoint = await openCheckpoint(ctx, 'accounts', accountsPosition);
+      const resumed = checkpoint.resumed;
+      const skipped: string[] = [...(resumed?.skipped ?? [])];
       const throttledBefore = client.usage.throttledMs;
-      let media = 0;
+      let media = resumed?.media ?? 0;
       for (const [i, username] of accounts.entries()) {
+        if (i < (resumed?.next ?? 0)) continue;
         try {
           media += await collectAccount(ctx, client, me, username, pages, pageSize);
         } catch (error) {
@@ -119,6 +130,7 @@ export const brandsJob = defineJob({
           skipped.push(username);
         }
         ctx.progress('accounts', i + 1, accounts.length);
+        await checkpoint.save({ next: i + 1, media, skipped });
       }
       ctx.addItems(accounts.length - skipped.length + media);
       return {

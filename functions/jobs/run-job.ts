@@ -16,6 +16,7 @@ import { RowWriter } from '../platform/rows.js';
 import { withinRun } from '../platform/run-scope.js';
 import type { Services } from '../platform/runtime.js';
 import { findJob } from './catalogue.js';
+import { settleCheckpoints } from './checkpoint.js';
 import type { JobContext, JobDefinition } from './types.js';
 
 export type RunOutcome = 'succeeded' | 'deferred' | 'failed' | 'rejected';
@@ -201,6 +202,8 @@ export async function runJobMessage(
       summary.failureKind = 'transient';
       summary.error = `the warehouse rejected ${rows.warehouseRejected} row(s), e.g. ${rows.firstRejection}; the run will be retried`;
     }
+    // What is durable now is where a redelivery of an unfinished run resumes.
+    await settleCheckpoints(ctx, summary.outcome === 'succeeded', rows.warehouseRejected === 0);
   } catch (error) {
     await landing.abort();
     if (summary.outcome === 'succeeded') {

@@ -1,7 +1,9 @@
 // Lands every API answer untouched, one NDJSON line per answer with the request that
 // produced it. Object names derive from the run, so a redelivered run rewrites its own
 // objects instead of adding new ones:
-//   raw/{source}/{entity}/dt=YYYY-MM-DD/{entity}_{YYYYMMDDTHHMMSSZ}_{runId}.ndjson[.gz]
+//   raw/{source}/{entity}/dt=YYYY-MM-DD/{entity}_{YYYYMMDDTHHMMSSZ}_{runId}[~N].ndjson[.gz]
+// A run that checkpoints seals what it landed so far and goes on in segment N+1 (`~N`), so a
+// run killed after a checkpoint keeps those objects and its redelivery adds the rest.
 import { z } from 'zod';
 import type { RawObjectWriter, RawStore } from './raw-store.js';
 import { redactUrl } from './http.js';
@@ -38,10 +40,12 @@ export function rawObjectPath(
   entity: string,
   run: RunIdentity,
   gzip = false,
+  segment = 0,
 ): string {
   const safeRun = run.runId.replace(/[^A-Za-z0-9._-]/g, '_');
   const day = run.runTime.toISOString().slice(0, 10);
-  return `raw/${source}/${entity}/dt=${day}/${entity}_${compactTimestamp(run.runTime)}_${safeRun}.ndjson${gzip ? '.gz' : ''}`;
+  const part = segment > 0 ? `~${segment}` : '';
+  return `raw/${source}/${entity}/dt=${day}/${entity}_${compactTimestamp(run.runTime)}_${safeRun}${part}.ndjson${gzip ? '.gz' : ''}`;
 }
 
 /** Parses dt and run id back out of an object name (for replay). */
@@ -49,7 +53,7 @@ export function parseRawObjectPath(
   path: string,
 ): { source: string; entity: string; day: string; runId: string; runTime: Date } | null {
   const m =
-    /^raw\/([^/]+)\/([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/[^/]+?_(\d{8}T\d{6}Z)_(.+)\.ndjson(\.gz)?$/.exec(
+    /^raw\/([^/]+)\/([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/[^/]+?_(\d{8}T\d{6}Z)_(.+?)(?:~\d+)?\.ndjson(\.gz)?$/.exec(
       path,
     );
   if (!m) return null;
@@ -70,6 +74,8 @@ export class RawLanding {
   private readonly writers = new Map<string, Promise<RawObjectWriter>>();
   readonly landed: string[] = [];
   private lines = 0;
+  /** Segment the next opened writers belong to (0 = the plain object name). */
+  private segmentNo = 0;
 
   constructor(
     private readonly store: RawStore,
@@ -89,7 +95,9 @@ export class RawLanding {
     const key = `${source}/${entity}`;
     let writer = this.writers.get(key);
     if (!writer) {
-      writer = this.store.openWriter(rawObjectPath(source, entity, this.run, this.gzip));
+      writer = this.store.openWriter(
+        rawObjectPath(source, entity, this.run, this.gzip, this.segmentNo),
+      );
       this.writers.set(key, writer);
     }
     const line: RawLine = {
@@ -119,6 +127,24 @@ export class RawLanding {
     }
     this.writers.clear();
     return this.landed;
+  }
+
+  get segment(): number {
+    return this.segmentNo;
+  }
+
+  /** Makes everything landed so far durable; later answers go to the next segment. */
+  async seal(): Promise<number> {
+    await this.close();
+    const sealed = this.segmentNo;
+    this.segmentNo += 1;
+    return sealed;
+  }
+
+  /** A resumed run continues after the segments an earlier delivery sealed. */
+  continueAfter(segment: number): void {
+    if (this.writers.size > 0) throw new Error('continueAfter must come before any answer');
+    this.segmentNo = Math.max(this.segmentNo, segment + 1);
   }
 
   async abort(): Promise<void> {

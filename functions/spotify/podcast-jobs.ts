@@ -2,6 +2,7 @@
 // (b) every episode of a show chosen by id or by exact normalised name, (c) episodes
 // mentioning a term (spotify_episode_mentions + the spotify_episodes_mentioning_terms view).
 import { z } from 'zod';
+import { openCheckpoint } from '../jobs/checkpoint.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
 import { PermanentError } from '../platform/errors.js';
 import { ingest } from '../platform/ingest.js';
@@ -150,7 +151,11 @@ export const podcastEpisodesJob = defineJob({
   run: (ctx, params) =>
     withSpotify(ctx, async (client) => {
       const marketCode = params.market ?? client.config.market;
+      // A redelivered run goes on from the page it got to (see jobs/checkpoint.ts).
+      const checkpoint = await openCheckpoint(ctx, 'episodes', episodesPosition);
+      const resumed = checkpoint.resumed;
       const showId =
+        resumed?.showId ??
         params.showId ??
         (await resolveShowByName(
           ctx,
@@ -159,13 +164,13 @@ export const podcastEpisodesJob = defineJob({
           params.searchDepth,
           marketCode,
         ));
-      if (params.showId) {
+      if (params.showId && !resumed) {
         const show = await client.getInMarket(`shows/${showId}`, {}, marketCode);
         await ingest(ctx, showMapper, show, { market: marketCode });
       }
       const cap = client.limits.showEpisodes;
-      let offset = 0;
-      let fetched = 0;
+      let offset = resumed?.offset ?? 0;
+      let fetched = resumed?.fetched ?? 0;
       for (;;) {
         const answer = await client.getInMarket(
           `shows/${showId}/episodes`,
@@ -182,10 +187,17 @@ export const podcastEpisodesJob = defineJob({
         ctx.progress('episodes', fetched, page.total);
         if (page.next === null || page.items.length === 0 || fetched >= params.maxEpisodes) break;
         offset += page.items.length;
+        await checkpoint.save({ showId, offset, fetched });
       }
       ctx.addItems(fetched);
       return { details: { show_id: showId, episodes: fetched } };
     }),
+});
+
+const episodesPosition = z.object({
+  showId: z.string(),
+  offset: z.number().int().nonnegative(),
+  fetched: z.number().int().nonnegative(),
 });
 
 export const podcastJobs = [podcastShowsJob, podcastEpisodesJob];
