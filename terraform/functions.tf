@@ -3,18 +3,23 @@
 locals {
   function_defaults = {
     # A job run stops itself FANPULSE_RUN_BUDGET_SECONDS in; the timeout is the backstop.
-    pubsub = { memory = "512Mi", cpu = null, timeout_seconds = 540, max_instances = 3, min_instances = 0 }
+    # Job runs wait on APIs most of the time (I/O-bound): one vCPU serves several at once.
+    # A push delivery that finds every slot busy is refused with 429 and counts as a delivery
+    # attempt, so slots (max_instances x concurrency) must absorb a planner's fan-out.
+    pubsub = { memory = "512Mi", cpu = "1", timeout_seconds = 540, max_instances = 3, min_instances = 0, concurrency = 4 }
     # Kakao waits ~5 s for a skill answer, Messenger wants a quick 200.
-    http = { memory = "512Mi", cpu = null, timeout_seconds = 60, max_instances = 10, min_instances = 0 }
+    http = { memory = "512Mi", cpu = "1", timeout_seconds = 60, max_instances = 10, min_instances = 0, concurrency = 20 }
   }
 
   # Defaults that differ per function; var.function_settings overrides both.
   function_builtin = {
-    spotifyJobs = { max_instances = 5 }
-    # Instagram's hourly usage budget is per app: one run at a time.
-    instagramJobs = { max_instances = 1 }
+    # 5 x 4 = 20 concurrent runs; they share one penalty box, so a 429 stops them all.
+    # Memory for 4 runs side by side (a run buffers at most 500 rows per table).
+    spotifyJobs = { memory = "1Gi", max_instances = 5 }
+    # Instagram's hourly usage budget is per app and paced per instance: one run at a time.
+    instagramJobs = { max_instances = 1, concurrency = 1 }
     # Replays read whole days of raw objects.
-    platformJobs = { memory = "1Gi", max_instances = 1 }
+    platformJobs = { memory = "1Gi", max_instances = 1, concurrency = 1 }
   }
 
   function_settings = {
@@ -88,6 +93,9 @@ resource "google_cloudfunctions2_function" "fn" {
     # Webhooks come from the internet; job deliveries from Pub/Sub or Eventarc in this
     # project count as internal traffic.
     ingress_settings = each.value.kind == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+
+    # Concurrent requests per instance (more than 1 needs at least 1 vCPU).
+    max_instance_request_concurrency = local.function_settings[each.key].concurrency
   }
 
   dynamic "event_trigger" {

@@ -158,6 +158,7 @@ variable "function_settings" {
     timeout_seconds = optional(number)
     max_instances   = optional(number)
     min_instances   = optional(number)
+    concurrency     = optional(number)
     env             = optional(map(string), {})
   }))
   description = "Per-function overrides keyed by entry point (spotifyJobs, instagramJobs, eventsJobs, platformJobs, chatbot, events). Unset fields take the defaults in functions.tf (e.g. instagramJobs max 1 instance for the API budget)."
@@ -218,8 +219,8 @@ variable "pubsub_delivery" {
 
 variable "max_delivery_attempts" {
   type        = number
-  description = "Deliveries of a job message before Pub/Sub moves it to the dead-letter topic (push delivery)."
-  default     = 10
+  description = "Deliveries of a job message before Pub/Sub moves it to the dead-letter topic (push delivery). A busy function's 429 counts as a delivery; with the backoff below, 50 attempts span hours, which a healthy function never needs."
+  default     = 50
 
   validation {
     condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100
@@ -230,7 +231,7 @@ variable "max_delivery_attempts" {
 variable "retry_minimum_backoff_seconds" {
   type        = number
   description = "Shortest wait before Pub/Sub redelivers a refused job message (push delivery)."
-  default     = 10
+  default     = 30
 
   validation {
     condition     = var.retry_minimum_backoff_seconds >= 0 && var.retry_minimum_backoff_seconds <= 600

@@ -4,6 +4,7 @@
 import type { JobContext } from '../jobs/types.js';
 import { isRecord } from '../platform/fields.js';
 import { penaltyBoxFor } from '../platform/penalty-box.js';
+import { requestsOfRun } from '../platform/run-scope.js';
 import type { Services } from '../platform/runtime.js';
 import { describeGraphError, InstagramApiError, InstagramClient } from './client.js';
 import { loadInstagramConfig } from './config.js';
@@ -35,11 +36,13 @@ export async function withInstagram<T>(
   work: (client: InstagramClient) => Promise<T>,
 ): Promise<T> {
   const client = await instagramClientFor(ctx.services);
-  const before = client.calls;
+  // Concurrent runs share the client: count this run's own requests.
+  const sent = () => requestsOfRun(['instagram'], () => client.calls);
+  const before = sent();
   try {
     return await work(client);
   } finally {
-    ctx.countCalls('instagram', client.calls - before);
+    ctx.countCalls('instagram', sent() - before);
   }
 }
 

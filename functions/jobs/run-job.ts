@@ -179,8 +179,9 @@ export async function runJobMessage(
 
   try {
     // The run scope carries the deadline to the HTTP policy, where every wait happens.
-    const result = await withinRun({ runId: options.runId, deadline: ctx.deadline }, () =>
-      Promise.resolve(job.run(ctx, params as never)),
+    const result = await withinRun(
+      { runId: options.runId, deadline: ctx.deadline, calls: new Map() },
+      () => Promise.resolve(job.run(ctx, params as never)),
     );
     summary.details = result?.details ?? {};
   } catch (error) {

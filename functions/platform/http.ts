@@ -15,7 +15,7 @@ import type { Clock } from './clock.js';
 import type { HttpPolicyConfig } from './config.js';
 import { DeferredError, SourceHttpError, TransientError, type FailureKind } from './errors.js';
 import type { PenaltyBox } from './penalty-box.js';
-import { assertTimeLeft } from './run-scope.js';
+import { assertTimeLeft, countRequest } from './run-scope.js';
 
 /** What a source says a failed answer means. */
 export type Verdict =
@@ -155,6 +155,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     throwHttpErrors: true,
     fetch: (input, init) => {
       calls += 1;
+      countRequest(options.source);
       return fetch(input, init);
     },
     retry: {

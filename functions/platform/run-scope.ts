@@ -8,6 +8,27 @@ export interface RunScope {
   runId: string;
   /** When the run must stop starting new work and defer the rest. */
   deadline: Date;
+  /**
+   * Requests this run sent, per HTTP source: clients are shared by the concurrent runs of a
+   * warm instance, so a client's own counter cannot say which run sent what.
+   */
+  readonly calls: Map<string, number>;
+}
+
+/** Counts one request of `source` for the current run (the HTTP policy calls it). */
+export function countRequest(source: string): void {
+  const calls = storage.getStore()?.calls;
+  calls?.set(source, (calls.get(source) ?? 0) + 1);
+}
+
+/**
+ * Requests of `sources` sent so far by the current run; outside a run, `fallback` (the
+ * client's own counter). Callers take a difference of two readings.
+ */
+export function requestsOfRun(sources: readonly string[], fallback: () => number): number {
+  const calls = storage.getStore()?.calls;
+  if (!calls) return fallback();
+  return sources.reduce((sum, s) => sum + (calls.get(s) ?? 0), 0);
 }
 
 const storage = new AsyncLocalStorage<RunScope>();

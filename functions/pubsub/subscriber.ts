@@ -67,7 +67,7 @@ export function runIdentityOf(
 }
 
 // DuckDB takes one writer: runs served by one local process take turns. (In the cloud the
-// warehouse is BigQuery and each instance handles one delivery at a time anyway.)
+// warehouse is BigQuery and an instance runs several deliveries at once: see terraform.)
 let turn: Promise<unknown> = Promise.resolve();
 // The subscriber settings come from env, which does not change for a Services: read once.
 const configs = new WeakMap<Services, SubscriberConfig>();

@@ -3,6 +3,7 @@
 import type { JobContext } from '../jobs/types.js';
 import type { Services } from '../platform/runtime.js';
 import { penaltyBoxFor } from '../platform/penalty-box.js';
+import { requestsOfRun } from '../platform/run-scope.js';
 import { SpotifyClient } from './client.js';
 import { loadSpotifyConfig } from './config.js';
 
@@ -33,10 +34,12 @@ export async function withSpotify<T>(
   work: (client: SpotifyClient) => Promise<T>,
 ): Promise<T> {
   const client = await spotifyClientFor(ctx.services);
-  const before = client.calls;
+  // Concurrent runs share the client: count this run's own requests (API and token).
+  const sent = () => requestsOfRun(['spotify', 'spotify-accounts'], () => client.calls);
+  const before = sent();
   try {
     return await work(client);
   } finally {
-    ctx.countCalls('spotify', client.calls - before);
+    ctx.countCalls('spotify', sent() - before);
   }
 }

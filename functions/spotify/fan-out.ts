@@ -57,9 +57,13 @@ export async function publishChildren(
   const runIds = children.map((c) => childRunId(seed, c.job, c.params));
   const queue = await ctx.services.queue();
   const requestedAt = ctx.clock.now().toISOString();
-  for (const [i, child] of children.entries()) {
-    await queue.publish({ job: child.job, params: child.params, runId: runIds[i]!, requestedAt });
-  }
+  // All at once through the batching client (awaiting each publish in turn would send one
+  // message per request and wait a batch window each time).
+  await Promise.all(
+    children.map((child, i) =>
+      queue.publish({ job: child.job, params: child.params, runId: runIds[i]!, requestedAt }),
+    ),
+  );
   await queue.flush();
   const state = await ctx.services.state();
   try {
