@@ -8,7 +8,17 @@ import { GRAPH_ID } from './client.js';
 const WEEK_MS = 7 * 24 * 3600_000;
 
 const idsSchema = z.record(z.string(), z.string().regex(GRAPH_ID));
-const budgetSchema = z.object({ lastQueried: z.record(z.string(), z.string()) });
+const budgetSchema = z.object({
+  lastQueried: z.record(z.string(), z.string()),
+  /** Tags waiting for a slot, and since when (one alert when they start and stop waiting). */
+  waiting: z.record(z.string(), z.string()).default({}),
+  /** Tags Instagram does not know, and until when they are not searched again. */
+  unknown: z.record(z.string(), z.string()).default({}),
+  /** Hashtag ids other tools of the same account counted (from recently_searched_hashtags). */
+  foreign: z.array(z.string()).default([]),
+  reconciledAt: z.string().nullable().default(null),
+});
+type Budget = z.output<typeof budgetSchema>;
 const watermarkSchema = z.record(
   z.string(),
   z.object({ hwm: z.string(), setBy: z.string(), before: z.string().nullable() }),
@@ -29,6 +39,11 @@ export async function rememberHashtagId(state: StateStore, tag: string, id: stri
 export interface Admission {
   admitted: string[];
   waiting: string[];
+  /** Waiting since this run (alert once), and admitted after waiting (alert once). */
+  startedWaiting: string[];
+  admittedAfterWaiting: string[];
+  /** Wanted tags skipped because Instagram did not know them recently. */
+  unknown: string[];
   /** Hashtags counted in the window right now (after this admission). */
   used: number;
   /** When the earliest counted hashtag that is not wanted any more leaves the window. */
@@ -41,7 +56,7 @@ function admit(
   wanted: readonly string[],
   now: Date,
   limit: number,
-): Admission {
+): Omit<Admission, 'startedWaiting' | 'admittedAfterWaiting' | 'unknown'> {
   const windowStart = now.getTime() - WEEK_MS;
   const active = new Map(
     Object.entries(lastQueried).filter(([, at]) => Date.parse(at) > windowStart),
@@ -79,15 +94,98 @@ export async function reserveHashtags(
 ): Promise<Admission> {
   let admission: Admission | null = null;
   await updateState(state, budgetKey(userId), budgetSchema, (current) => {
-    const last = current?.lastQueried ?? {};
-    admission = admit(last, wanted, now, limit);
+    const budget = current ?? budgetSchema.parse({ lastQueried: {} });
+    const last = budget.lastQueried;
+    const unknownUntil = Object.fromEntries(
+      Object.entries(budget.unknown).filter(([, until]) => Date.parse(until) > now.getTime()),
+    );
+    const unknown = wanted.filter((tag) => tag in unknownUntil);
+    const decided = admit(
+      last,
+      wanted.filter((tag) => !(tag in unknownUntil)),
+      now,
+      limit - budget.foreign.length,
+    );
+    admission = {
+      ...decided,
+      used: decided.used + budget.foreign.length,
+      startedWaiting: decided.waiting.filter((tag) => !(tag in budget.waiting)),
+      admittedAfterWaiting: decided.admitted.filter((tag) => tag in budget.waiting),
+      unknown,
+    };
     const windowStart = now.getTime() - WEEK_MS;
     const kept = Object.entries(last).filter(([, at]) => Date.parse(at) > windowStart);
     const next = Object.fromEntries(kept);
-    for (const tag of admission.admitted) next[tag] = now.toISOString();
-    return { lastQueried: next };
+    for (const tag of admission.admitted) next[tag] ??= now.toISOString();
+    return {
+      ...budget,
+      lastQueried: next,
+      waiting: Object.fromEntries(
+        decided.waiting.map((tag) => [tag, budget.waiting[tag] ?? now.toISOString()]),
+      ),
+      unknown: unknownUntil,
+    };
   });
   return admission!;
+}
+
+/**
+ * A tag Instagram does not know is remembered until `until` (not searched again before) and
+ * gives its slot back: a search that found nothing is not a counted hashtag query.
+ */
+export async function forgetUnknownHashtag(
+  state: StateStore,
+  userId: string,
+  tag: string,
+  until: Date,
+): Promise<void> {
+  await updateState(state, budgetKey(userId), budgetSchema, (current) => {
+    const budget = current ?? budgetSchema.parse({ lastQueried: {} });
+    const lastQueried = { ...budget.lastQueried };
+    delete lastQueried[tag];
+    return { ...budget, lastQueried, unknown: { ...budget.unknown, [tag]: until.toISOString() } };
+  });
+}
+
+export interface Reconciliation {
+  /** Tags the local estimate counted that Instagram does not (slots given back). */
+  released: string[];
+  /** Tags Instagram counts that the local estimate missed. */
+  added: string[];
+  /** Ids counted by other tools of the same account. */
+  foreign: number;
+}
+
+/**
+ * Makes the local estimate agree with recently_searched_hashtags (the truth: the budget is
+ * shared with every tool using the account). `searchedIds` are the hashtag ids it listed.
+ */
+export async function reconcileBudget(
+  state: StateStore,
+  userId: string,
+  searchedIds: readonly string[],
+  now: Date,
+): Promise<Reconciliation> {
+  const ids = await knownHashtagIds(state);
+  const tagOfId = new Map(Object.entries(ids).map(([tag, id]) => [id, tag]));
+  const counted = new Set(searchedIds.map((id) => tagOfId.get(id)).filter((t) => t !== undefined));
+  const foreign = searchedIds.filter((id) => !tagOfId.has(id));
+  let result: Reconciliation = { released: [], added: [], foreign: foreign.length };
+  await updateState(state, budgetKey(userId), budgetSchema, (current): Budget => {
+    const budget = current ?? budgetSchema.parse({ lastQueried: {} });
+    const lastQueried: Record<string, string> = {};
+    const released: string[] = [];
+    for (const [tag, at] of Object.entries(budget.lastQueried)) {
+      if (counted.has(tag)) lastQueried[tag] = at;
+      else released.push(tag);
+    }
+    // When Instagram counted it is not said: "now" keeps the slot the longest (the safe side).
+    const added = [...counted].filter((tag) => !(tag in budget.lastQueried));
+    for (const tag of added) lastQueried[tag] = now.toISOString();
+    result = { released, added, foreign: foreign.length };
+    return { ...budget, lastQueried, foreign, reconciledAt: now.toISOString() };
+  });
+  return result;
 }
 
 type Watermarks = z.output<typeof watermarkSchema>;
