@@ -5,20 +5,20 @@
 import { z } from 'zod';
 import { instagramHashtagMedia, instagramHashtags } from '../../schemas/instagram.js';
 import { defineJob, type JobContext } from '../jobs/types.js';
-import { PermanentError } from '../platform/errors.js';
 import { isRecord } from '../platform/fields.js';
 import { ingest } from '../platform/ingest.js';
 import { INVALID_PARAMETER_CODE, type InstagramClient } from './client.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
 import { afterCursor, skipItem, withInstagram } from './context.js';
+import { reportAdmission, UNKNOWN_HASHTAG_TTL_MS } from './hashtag-budget.js';
 import {
   advanceWatermarks,
+  forgetUnknownHashtag,
   knownHashtagIds,
   readWatermarks,
   rememberHashtagId,
   reserveHashtags,
   watermarkFor,
-  type Admission,
 } from './hashtag-state.js';
 import { hashtagMediaMapper, hashtagSearchMapper } from './mappers.js';
 
@@ -42,19 +42,6 @@ export const hashtagsParams = z.strictObject({
   maxPages: z.coerce.number().int().min(1).max(200).optional(),
 });
 
-/** Refused before calling: the budget of 30 unique hashtags per rolling 7 days is used up. */
-class HashtagBudgetError extends PermanentError {}
-
-function budgetMessage(a: Admission, limit: number): string {
-  const frees = a.freesAt
-    ? `the earliest slot frees at ${a.freesAt.toISOString()}`
-    : 'no slot frees while every counted hashtag stays on the watch list';
-  return (
-    `Instagram hashtag budget: ${a.used} of ${limit} unique hashtags per rolling 7 days are in use; ` +
-    `not queried, waiting: ${a.waiting.join(', ')} (${frees}). Remove hashtags from INSTAGRAM_HASHTAGS to make room.`
-  );
-}
-
 async function resolveId(
   ctx: JobContext,
   client: InstagramClient,
@@ -67,6 +54,9 @@ async function resolveId(
   if (typeof id !== 'string') {
     ctx.log.warn('Instagram knows no such hashtag; skipped', { hashtag: tag });
     ctx.quality.count(instagramHashtags.name, 'unknown_hashtag', tag);
+    // Remembered for a while (not searched every 5 minutes) and its budget slot given back.
+    const until = new Date(ctx.clock.now().getTime() + UNKNOWN_HASHTAG_TTL_MS);
+    await forgetUnknownHashtag(await ctx.services.state(), me, tag, until);
     return null;
   }
   await rememberHashtagId(await ctx.services.state(), tag, id);
@@ -159,11 +149,7 @@ export const hashtagsJob = defineJob({
       const wanted = [...new Set(params.hashtags ?? client.config.hashtags)];
       const limit = client.config.hashtagBudget;
       const admission = await reserveHashtags(state, me, wanted, ctx.clock.now(), limit);
-      if (admission.waiting.length > 0)
-        ctx.log.warn('hashtags over the 7-day budget are not queried', {
-          waiting: admission.waiting,
-          used: admission.used,
-        });
+      reportAdmission(ctx, admission, limit);
       const ids = await knownHashtagIds(state);
       const marks = await readWatermarks(state);
       const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
@@ -196,8 +182,16 @@ export const hashtagsJob = defineJob({
       }
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
-      if (admission.waiting.length > 0)
-        throw new HashtagBudgetError(budgetMessage(admission, limit));
-      return { details: { hashtags: perTag, id_lookups: lookups, budget_used: admission.used } };
+      // Waiting tags do not fail the run (that alerted every 5 minutes): the alerts at the
+      // budget's edges (reportAdmission) and these details say it.
+      return {
+        details: {
+          hashtags: perTag,
+          id_lookups: lookups,
+          budget_used: admission.used,
+          ...(admission.waiting.length > 0 ? { budget_waiting: admission.waiting } : {}),
+          ...(admission.unknown.length > 0 ? { unknown_hashtags: admission.unknown } : {}),
+        },
+      };
     }),
 });
