@@ -35,10 +35,10 @@ locals {
     FANPULSE_BQ_DATASET   = google_bigquery_dataset.this.dataset_id
     FANPULSE_BQ_LOCATION  = google_bigquery_dataset.this.location
     FANPULSE_TOPIC_PREFIX = var.prefix
+    FANPULSE_LOG_LEVEL    = var.log_level
+    FANPULSE_RAW_GZIP     = tostring(var.raw_gzip)
     # Secret ids are <prefix><id> (names.tf), so environments keep their own credentials.
     FANPULSE_SECRET_PREFIX = var.prefix
-    FANPULSE_LOG_LEVEL     = var.log_level
-    FANPULSE_RAW_GZIP      = tostring(var.raw_gzip)
   }
 
   function_env = {
