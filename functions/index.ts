@@ -4,13 +4,13 @@
 // (the chatbot never loads the job catalogue, a job function never loads the chatbot).
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
-import type { JobSource } from './jobs/types.js';
+import type { JobSource } from './core/job.js';
 import { lazy } from './platform/lazy.js';
 
 type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
 
 function jobs(source: JobSource): EventHandler {
-  const handler = lazy(async () => (await import('./pubsub/subscriber.js')).jobSubscriber(source));
+  const handler = lazy(async () => (await import('./faces/pubsub/subscriber.js')).jobSubscriber(source));
   return async (event) => (await handler())(event);
 }
 
@@ -26,9 +26,9 @@ cloudEvent('eventsJobs', jobs('events'));
 cloudEvent('platformJobs', jobs('platform'));
 http(
   'events',
-  lazyHttp(async () => (await import('./events/handler.js')).eventsHandler()),
+  lazyHttp(async () => (await import('./faces/events/handler.js')).eventsHandler()),
 );
 http(
   'chatbot',
-  lazyHttp(async () => (await import('./chatbot/entry.js')).chatbot),
+  lazyHttp(async () => (await import('./faces/chatbot/entry.js')).chatbot),
 );

@@ -1,7 +1,7 @@
 // Derived artefacts of the table definitions. `npm run schemas` writes them; a test
 // fails when a checked-in file differs from what the definitions produce.
 import { insertIdColumn, type ColumnType, type TableDef, type ViewDef } from './define.js';
-import { tables, viewsInDependencyOrder, views } from './index.js';
+import { tables, viewsInDependencyOrder, views } from '../functions/core/schema-catalog.js';
 
 // Legacy names are what the BigQuery API echoes back, so Terraform sees no drift.
 const BIGQUERY_TYPES: Record<ColumnType, string> = {

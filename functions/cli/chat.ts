@@ -2,11 +2,11 @@
 // would send for a message, answered from the local warehouse (and a live Spotify search
 // for unknown artists, unless --offline).
 import type { Command } from 'commander';
-import { kakaoResponse } from '../chatbot/kakao.js';
-import { messengerMessages } from '../chatbot/messenger-format.js';
-import { sendApiBody } from '../chatbot/messenger-send.js';
-import { realTimer, type Timer } from '../chatbot/engine.js';
-import { createChatRuntime } from '../chatbot/runtime.js';
+import { kakaoResponse } from '../faces/chatbot/kakao.js';
+import { messengerMessages } from '../faces/chatbot/messenger-format.js';
+import { sendApiBody } from '../faces/chatbot/messenger-send.js';
+import { realTimer, type Timer } from '../faces/chatbot/engine.js';
+import { createChatRuntime } from '../faces/chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
 
 interface ChatOptions {

@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { loadPlatformConfig } from '../platform/config.js';
-import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
+import { pubsubEntryPoints, topicForSource } from '../faces/pubsub/entry-points.js';
 // publish.ts registers this command, so the import is circular; LOCAL_PROJECT is only read
 // when commands run, after both modules have loaded.
 import { LOCAL_PROJECT } from './publish.js';
@@ -150,7 +150,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     .filter((e) => urls.has(e.name))
     .map((e) => ({ topic: topicForSource(e.source, config.topicPrefix), url: urls.get(e.name)! }));
   // Loaded here so that other commands do not pay for the Pub/Sub client library.
-  const { ensurePushSubscriptions } = await import('../pubsub/push-setup.js');
+  const { ensurePushSubscriptions } = await import('../faces/pubsub/push-setup.js');
   const subscriptions = await ensurePushSubscriptions(targets, {
     projectId: project,
     apiEndpoint: process.env.PUBSUB_EMULATOR_HOST,

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipIfNeeded } from '../platform/raw-store.js';
-import { findMapperByEntity, mappers } from '../mappers.js';
+import { findMapperByEntity, mappers } from '../core/mappers.js';
 import { parseRawObjectPath, rawLineSchema, type RawLine } from '../platform/raw-landing.js';
 import { QualityCounters } from '../platform/quality.js';
 

@@ -4,14 +4,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { parseJobMessage } from '../jobs/run-job.js';
+import { parseJobMessage } from '../core/runner.js';
 import { FUNCTIONS_EXPORT_PATH } from '../deploy/manifest.js';
-import { SCHEDULES_EXPORT_PATH, terraformExports } from '../jobs/schedules-export.js';
+import { SCHEDULES_EXPORT_PATH, terraformExports } from '../deploy/terraform-exports.js';
 import type { Env } from '../platform/env.js';
 import { InvalidInputError } from '../platform/errors.js';
 import { topicForJob, type JobMessage } from '../platform/queue.js';
 import { createServices } from '../platform/runtime.js';
-import { RUN_ID_ATTRIBUTE } from '../pubsub/subscriber.js';
+import { RUN_ID_ATTRIBUTE } from '../faces/pubsub/subscriber.js';
 import { parseParamArgs } from './args.js';
 import { registerDevCommand } from './dev.js';
 

@@ -3,11 +3,11 @@
 // the topics, the secrets and every IAM grant. A function gets exactly the access listed
 // here, so a new topic, secret or bucket use starts with an edit to this file.
 import { topicForJob } from '../platform/queue.js';
-import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
-import { SPOTIFY_SECRET_IDS } from '../spotify/config.js';
-import { INSTAGRAM_SECRET_IDS } from '../instagram/config.js';
-import { CHATBOT_SECRET_IDS } from '../chatbot/config.js';
-import { EVENTS_SECRET_IDS } from '../events/config.js';
+import { pubsubEntryPoints, topicForSource } from '../faces/pubsub/entry-points.js';
+import { SPOTIFY_SECRET_IDS } from '../sources/spotify/config.js';
+import { INSTAGRAM_SECRET_IDS } from '../sources/instagram/config.js';
+import { CHATBOT_SECRET_IDS } from '../faces/chatbot/config.js';
+import { EVENTS_SECRET_IDS } from '../faces/events/config.js';
 
 export const FUNCTIONS_EXPORT_PATH = 'terraform/generated/functions.json';
 

@@ -10,7 +10,7 @@ import {
   duckdbViewDdl,
   storedColumns,
 } from '../../schemas/generate.js';
-import { tables, viewsInDependencyOrder } from '../../schemas/index.js';
+import { tables, viewsInDependencyOrder } from '../core/schema-catalog.js';
 import type { InsertOutcome, StoredRow, Warehouse } from './warehouse.js';
 
 // Reported like BigQuery's insertAll requests so run summaries compare across backends.

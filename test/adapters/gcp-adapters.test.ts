@@ -11,7 +11,7 @@ import {
 } from '../../functions/platform/secrets-gcp.js';
 import { StateConflictError, updateState } from '../../functions/platform/state.js';
 import { insertIdFor, type StoredRow } from '../../functions/platform/warehouse.js';
-import { tableByName } from '../../schemas/index.js';
+import { tableByName } from '../../functions/core/schema-catalog.js';
 import { startGcpStubs, type GcpStubs } from './gcp-stubs.js';
 
 const episodes = tableByName('spotify_episodes');

@@ -6,7 +6,7 @@ import {
   MAX_BYTES_PER_INSERT,
   MAX_ROWS_PER_INSERT,
 } from '../../functions/platform/warehouse-bigquery.js';
-import { tableByName } from '../../schemas/index.js';
+import { tableByName } from '../../functions/core/schema-catalog.js';
 import { startGcpStubs } from '../adapters/gcp-stubs.js';
 import type { BenchModule } from './types.js';
 

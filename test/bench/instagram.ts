@@ -10,8 +10,8 @@ import {
   DEFAULT_ACCOUNTS,
   DEFAULT_HASHTAGS,
   loadInstagramConfig,
-} from '../../functions/instagram/config.js';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+} from '../../functions/sources/instagram/config.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { FileStateStore } from '../../functions/platform/state.js';

@@ -4,9 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
-import { TIER_LIMITS } from '../../functions/spotify/config.js';
+import { TIER_LIMITS } from '../../functions/sources/spotify/config.js';
 import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 

@@ -4,13 +4,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
-import { TIER_LIMITS } from '../../functions/spotify/config.js';
-import { BATCH } from '../../functions/spotify/job-params.js';
-import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
+import { TIER_LIMITS } from '../../functions/sources/spotify/config.js';
+import { BATCH } from '../../functions/sources/spotify/job-params.js';
+import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';

@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';

@@ -1,7 +1,7 @@
 // Senders retry (timeouts, 5xx), so the same event arrives again seconds or days later,
 // alone or inside another batch. latest_events keeps exactly one row per (source, event_key).
 import { expect } from 'chai';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import {
   appsflyerEvent,
   parseJsonColumns,

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventsHandler } from '../../functions/events/handler.js';
+import { eventsHandler } from '../../functions/faces/events/handler.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { jobs } from '../../functions/jobs/catalogue.js';
+import { jobs } from '../../functions/core/catalog.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Seeded, so a failure reproduces: rerun with the printed seed.

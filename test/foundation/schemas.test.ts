@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { generatedFiles, bigQuerySchema } from '../../schemas/generate.js';
-import { tables, views } from '../../schemas/index.js';
+import { tables, views } from '../../functions/core/schema-catalog.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 
 describe('schemas: one definition, every artefact', () => {

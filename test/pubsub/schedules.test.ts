@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { jobs, schedules } from '../../functions/jobs/catalogue.js';
-import { parseJobMessage } from '../../functions/jobs/run-job.js';
+import { jobs, schedules } from '../../functions/core/catalog.js';
+import { parseJobMessage } from '../../functions/core/runner.js';
 import {
   SCHEDULES_EXPORT_PATH,
   schedulesExport,
   schedulesExportText,
-} from '../../functions/jobs/schedules-export.js';
+} from '../../functions/deploy/terraform-exports.js';
 import { discoverFunctions } from '../../functions/cli/dev.js';
-import { pubsubEntryPoints, sourceOfJobName } from '../../functions/pubsub/entry-points.js';
+import { pubsubEntryPoints, sourceOfJobName } from '../../functions/faces/pubsub/entry-points.js';
 
 describe('schedules export for Terraform', () => {
   it(`checked-in ${SCHEDULES_EXPORT_PATH} is in sync with the catalogue (run npm run schedules)`, async () => {

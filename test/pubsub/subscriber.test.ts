@@ -3,15 +3,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { MemoryQueue } from '../../functions/platform/queue.js';
-import type { SubscriberConfig } from '../../functions/pubsub/config.js';
-import { setProcessServices } from '../../functions/pubsub/services.js';
+import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
+import { setProcessServices } from '../../functions/faces/process-services.js';
 import {
   handleDelivery,
   jobSubscriber,
   RedeliverError,
   RUN_ID_ATTRIBUTE,
   RUN_TIME_ATTRIBUTE,
-} from '../../functions/pubsub/subscriber.js';
+} from '../../functions/faces/pubsub/subscriber.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { gen2Event, pushEnvelope, PROJECT, type MessageSpec } from './events.js';

@@ -5,7 +5,7 @@
 // inserted, and answers with the documented schema + rows ({f: [{v}]}) shape.
 import type { TableDef } from '../../schemas/define.js';
 import { storedColumns } from '../../schemas/generate.js';
-import { tables } from '../../schemas/index.js';
+import { tables } from '../../functions/core/schema-catalog.js';
 import type { StoredRow, Warehouse } from '../../functions/platform/warehouse.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from './http-sandbox.js';

@@ -2,10 +2,10 @@
 // against it into the local raw folder and DuckDB (FANPULSE_DATA_DIR, default .fanpulse),
 // then shows what landed and an example query; then collects a few artists' catalogues and
 // asks the chatbot about one of them. No cloud account, no network.
-import type { Timer } from '../../functions/chatbot/engine.js';
-import { createChatRuntime } from '../../functions/chatbot/runtime.js';
+import type { Timer } from '../../functions/faces/chatbot/engine.js';
+import { createChatRuntime } from '../../functions/faces/chatbot/runtime.js';
 import type { Services } from '../../functions/platform/runtime.js';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { formatTable } from '../../functions/cli/format.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';

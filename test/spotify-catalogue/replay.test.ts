@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { catalogueTables } from '../../schemas/spotify-catalogue.js';
+import { catalogueTables } from '../../functions/sources/spotify/catalogue-tables.js';
 import { mapFile } from '../../functions/cli/map-file.js';
-import { findMapper, findMapperByEntity } from '../../functions/mappers.js';
-import { catalogueMappers } from '../../functions/spotify/catalogue-mappers.js';
+import { findMapper, findMapperByEntity } from '../../functions/core/mappers.js';
+import { catalogueMappers } from '../../functions/sources/spotify/catalogue-mappers.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startCatalogueHarness, type CatalogueHarness } from './support.js';
 

@@ -1,8 +1,8 @@
 // A fanpulse wired to a Spotify sandbox that serves the catalogue (and the podcasts, on the
 // same sandbox, to prove the shared search route), with an in-memory DuckDB, a fake clock
 // and a memory queue the tests can inspect.
-import type { RunSummary } from '../../functions/jobs/run-job.js';
-import { runLocally } from '../../functions/local-runner.js';
+import type { RunSummary } from '../../functions/core/runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { MemoryQueue, type JobMessage } from '../../functions/platform/queue.js';
 import type { LoggedRequest } from '../sandbox/http-sandbox.js';
 import {

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runJobMessage, type RunSummary } from '../../functions/jobs/run-job.js';
+import { runJobMessage, type RunSummary } from '../../functions/core/runner.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import {

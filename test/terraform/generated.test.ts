@@ -2,20 +2,20 @@
 // every topic the code publishes to, every secret it reads, every scheduled job).
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
-import { CHATBOT_SECRET_IDS } from '../../functions/chatbot/config.js';
+import { CHATBOT_SECRET_IDS } from '../../functions/faces/chatbot/config.js';
 import { discoverFunctions } from '../../functions/cli/dev.js';
 import {
   FUNCTIONS_EXPORT_PATH,
   deployFunctions,
   functionsExport,
 } from '../../functions/deploy/manifest.js';
-import { EVENTS_SECRET_IDS } from '../../functions/events/config.js';
-import { INSTAGRAM_SECRET_IDS } from '../../functions/instagram/config.js';
-import { jobs, schedules } from '../../functions/jobs/catalogue.js';
-import { schedulesExport, terraformExports } from '../../functions/jobs/schedules-export.js';
+import { EVENTS_SECRET_IDS } from '../../functions/faces/events/config.js';
+import { INSTAGRAM_SECRET_IDS } from '../../functions/sources/instagram/config.js';
+import { jobs, schedules } from '../../functions/core/catalog.js';
+import { schedulesExport, terraformExports } from '../../functions/deploy/terraform-exports.js';
 import { topicForJob } from '../../functions/platform/queue.js';
-import { pubsubEntryPoints, topicForSource } from '../../functions/pubsub/entry-points.js';
-import { SPOTIFY_SECRET_IDS } from '../../functions/spotify/config.js';
+import { pubsubEntryPoints, topicForSource } from '../../functions/faces/pubsub/entry-points.js';
+import { SPOTIFY_SECRET_IDS } from '../../functions/sources/spotify/config.js';
 
 const indexEntryPoints = async () =>
   discoverFunctions(await readFile('functions/index.ts', 'utf8'));

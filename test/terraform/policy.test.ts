@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { loadPlatformConfig } from '../../functions/platform/config.js';
-import { loadSubscriberConfig } from '../../functions/pubsub/config.js';
+import { loadSubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import {
   allResources,
   expr,

@@ -1,0 +1,14 @@
+// The deployable `chatbot` handler (registered in functions/index.ts). The runtime is made
+// on the first request from the process's lazy Services; tests swap in their own.
+import { processServices } from '../process-services.js';
+import { chatbotHandler } from './handler.js';
+import { createChatRuntime, type ChatRuntime } from './runtime.js';
+
+let runtime: ChatRuntime | undefined;
+
+/** Tests install a runtime wired to sandboxes (undefined: back to the process default). */
+export function setChatRuntime(rt: ChatRuntime | undefined): void {
+  runtime = rt;
+}
+
+export const chatbot = chatbotHandler(() => (runtime ??= createChatRuntime(processServices())));
