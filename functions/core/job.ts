@@ -1,5 +1,5 @@
 // What a job is: a name, a zod schema for its parameters, a runner, and the schedules the
-// Cloud Scheduler jobs are generated from. The catalogue lists them all.
+// Cloud Scheduler jobs are generated from. Each source module lists its own.
 import type { z } from 'zod';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
@@ -7,8 +7,7 @@ import type { QualityCounters } from '../platform/quality.js';
 import type { RawLanding, RunIdentity } from '../platform/raw-landing.js';
 import type { RowWriter } from '../platform/rows.js';
 import type { Services } from '../platform/runtime.js';
-
-export type JobSource = 'spotify' | 'instagram' | 'events' | 'platform';
+import type { EntityMapper } from './ingest.js';
 
 export interface Schedule {
   /** Stable id; becomes the Cloud Scheduler job name. */
@@ -41,6 +40,8 @@ export interface JobContext {
   progress(what: string, done: number, total?: number): void;
   /** Items processed, for the run summary. */
   addItems(count: number): void;
+  /** The mapper of an entity of any source (replay); loads that source if needed. */
+  findMapper(source: string, entity: string): Promise<EntityMapper | undefined>;
 }
 
 export interface JobResult {
@@ -50,7 +51,8 @@ export interface JobResult {
 
 export interface JobDefinition<P extends z.ZodType = z.ZodType> {
   readonly name: string;
-  readonly source: JobSource;
+  /** The source module that lists it (the part of the name before the dot). */
+  readonly source: string;
   readonly description: string;
   readonly params: P;
   readonly schedules: readonly Schedule[];

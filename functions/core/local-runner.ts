@@ -1,6 +1,7 @@
 // Runs a job on this machine the way the cloud would: the job, then every job it fans
 // out through the in-process queue, until nothing is left (bounded).
 import { randomUUID } from 'node:crypto';
+import type { JobCatalog } from './catalog.js';
 import { runJobMessage, type RunOptions, type RunSummary } from './runner.js';
 import { MemoryQueue, type JobMessage } from '../platform/queue.js';
 import type { Services } from '../platform/runtime.js';
@@ -22,6 +23,7 @@ export interface LocalRunOptions {
 }
 
 export async function runLocally(
+  catalog: JobCatalog,
   services: Services,
   message: JobMessage,
   options: LocalRunOptions = {},
@@ -34,7 +36,7 @@ export async function runLocally(
   const maxJobs = options.maxJobs ?? 10_000;
   while (pending.length > 0 && summaries.length < maxJobs) {
     const next = pending.shift()!;
-    const summary = await runJobMessage(services, next.message, {
+    const summary = await runJobMessage(catalog, services, next.message, {
       runId: next.runId,
       runTime: services.clock.now(),
       rerun: summaries.length === 0 && options.rerun === true,

@@ -14,7 +14,7 @@ import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
 import { RawLanding } from '../platform/raw-landing.js';
 import { RowWriter } from '../platform/rows.js';
 import type { Services } from '../platform/runtime.js';
-import { findJob } from './catalog.js';
+import type { JobCatalog } from './catalog.js';
 import type { JobContext, JobDefinition } from './job.js';
 
 export type RunOutcome = 'succeeded' | 'deferred' | 'failed' | 'rejected';
@@ -56,7 +56,10 @@ function completionKey(runId: string): string {
 }
 
 /** Validates a job message from outside; an unreadable one is an InvalidInputError. */
-export function parseJobMessage(input: unknown): {
+export function parseJobMessage(
+  catalog: Pick<JobCatalog, 'findJob'>,
+  input: unknown,
+): {
   message: JobMessage;
   job: JobDefinition;
   params: unknown;
@@ -67,7 +70,7 @@ export function parseJobMessage(input: unknown): {
       `malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`,
     );
   }
-  const job = findJob(parsed.data.job);
+  const job = catalog.findJob(parsed.data.job);
   if (!job) throw new InvalidInputError(`unknown job ${parsed.data.job}`);
   const params = job.params.safeParse(parsed.data.params);
   if (!params.success) {
@@ -79,6 +82,7 @@ export function parseJobMessage(input: unknown): {
 }
 
 export async function runJobMessage(
+  catalog: JobCatalog,
   services: Services,
   input: unknown,
   options: RunOptions,
@@ -106,7 +110,7 @@ export async function runJobMessage(
 
   let parsed: ReturnType<typeof parseJobMessage>;
   try {
-    parsed = parseJobMessage(input);
+    parsed = parseJobMessage(catalog, input);
   } catch (error) {
     summary.outcome = 'rejected';
     summary.failureKind = 'invalid-input';
@@ -173,6 +177,7 @@ export async function runJobMessage(
     addItems: (count) => {
       summary.items += count;
     },
+    findMapper: (source, entity) => catalog.findMapper(source, entity),
   };
 
   try {

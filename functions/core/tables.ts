@@ -1,3 +1,4 @@
+// The core's own tables: every run writes a job_runs row and its data-quality counters.
 import { col, defineTable, required } from '../../schemas/define.js';
 
 export const jobRuns = defineTable({
@@ -35,3 +36,5 @@ export const dataQuality = defineTable({
     sample: col.string('One example reason, for the analyst chasing it.'),
   },
 });
+
+export const coreTables = [jobRuns, dataQuality] as const;

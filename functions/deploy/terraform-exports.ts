@@ -2,10 +2,12 @@
 // (and the topics and functions they feed). `npm run schedules` writes it, together with the
 // deploy manifest (functions/deploy/manifest.ts); a test fails when a checked-in file
 // differs from the code.
+import { catalogOf } from '../core/catalog.js';
+import { jobsEntryPoint, type SourceModule } from '../core/source.js';
+import { SCHEDULE_ATTRIBUTE } from '../faces/pubsub/republish.js';
+import { topicForJob, topicForSource } from '../platform/queue.js';
+import { allSources } from '../sources/all.js';
 import { FUNCTIONS_EXPORT_PATH, functionsExportText } from './manifest.js';
-import { pubsubEntryPoints, SCHEDULE_ATTRIBUTE, topicForSource } from '../faces/pubsub/entry-points.js';
-import { topicForJob } from '../platform/queue.js';
-import { schedules } from '../core/catalog.js';
 
 export const SCHEDULES_EXPORT_PATH = 'terraform/generated/schedules.json';
 
@@ -39,24 +41,26 @@ export interface SchedulesExport {
   subscribers: ExportedSubscriber[];
 }
 
-export function schedulesExport(): SchedulesExport {
+export function schedulesExport(sources: readonly SourceModule[] = allSources): SchedulesExport {
   return {
-    generated_by: 'npm run schedules (from functions/jobs/catalogue.ts); do not edit',
-    schedules: schedules().map((s) => ({
-      id: s.id,
-      job: s.job,
-      source: s.source,
-      description: s.description,
-      cron: s.cron,
-      timeZone: s.timeZone,
-      topic: topicForJob(s.job, ''),
-      message: JSON.stringify({ job: s.job, params: s.params }),
-      attributes: { [SCHEDULE_ATTRIBUTE]: s.id },
-    })),
-    subscribers: pubsubEntryPoints.map((e) => ({
-      entryPoint: e.name,
-      source: e.source,
-      topic: topicForSource(e.source),
+    generated_by: 'npm run schedules (from functions/sources/registry.ts); do not edit',
+    schedules: catalogOf(sources)
+      .schedules()
+      .map((s) => ({
+        id: s.id,
+        job: s.job,
+        source: s.source,
+        description: s.description,
+        cron: s.cron,
+        timeZone: s.timeZone,
+        topic: topicForJob(s.job, ''),
+        message: JSON.stringify({ job: s.job, params: s.params }),
+        attributes: { [SCHEDULE_ATTRIBUTE]: s.id },
+      })),
+    subscribers: sources.map((s) => ({
+      entryPoint: jobsEntryPoint(s.name),
+      source: s.name,
+      topic: topicForSource(s.name),
     })),
   };
 }

@@ -15,6 +15,7 @@ import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.j
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import type { BenchModule } from './types.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const ARTISTS = 20;
 const MAX_ALBUMS = 100;
@@ -79,7 +80,7 @@ async function measure(catalogue: Catalogue, tier: Tier): Promise<Measured> {
   installCatalogue(sandbox, catalogue);
   await sandbox.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-catalogue-'));
-  const warehouse = await openDuckDbWarehouse(':memory:');
+  const warehouse = await openDuckDbWarehouse(':memory:', catalog.schema);
   const services = createServices({
     env: { ...sandbox.env(), SPOTIFY_MARKET: 'KR', FANPULSE_DATA_DIR: dataDir },
     sink: () => undefined,
@@ -87,7 +88,7 @@ async function measure(catalogue: Catalogue, tier: Tier): Promise<Measured> {
   });
   try {
     const started = performance.now();
-    const summaries = await runLocally(services, {
+    const summaries = await runLocally(catalog, services, {
       job: 'spotify.artist_catalog',
       params: {
         artists: DEFAULT_WATCHLIST.slice(0, ARTISTS),

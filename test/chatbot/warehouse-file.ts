@@ -12,6 +12,7 @@ import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const exec = promisify(execFile);
 
@@ -52,6 +53,7 @@ async function child(paramsJson: string): Promise<void> {
   const services = createServices({ sink: () => undefined });
   try {
     const runs = await runLocally(
+      catalog,
       services,
       { job: 'spotify.artist_catalog', params: JSON.parse(paramsJson) as Record<string, unknown> },
       { drain: true },

@@ -10,6 +10,7 @@ import {
   TOKENS,
   type EventsHarness,
 } from './support.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const AF = `/appsflyer/${TOKENS.appsflyer}`;
 const JSON_TYPE = 'application/json';
@@ -98,6 +99,7 @@ describe('events function: duplicates across deliveries', function () {
     expect(live).to.have.length(4);
     await h.query('DELETE FROM events');
     const summary = await runJobMessage(
+      catalog,
       h.services,
       {
         job: 'platform.replay',

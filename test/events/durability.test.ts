@@ -17,6 +17,7 @@ import { gen2Event } from '../pubsub/events.js';
 import { rawStoreFailingOnce } from '../faults/failing-stores.js';
 import { LocalRawStore } from '../../functions/platform/raw-store.js';
 import { appsflyerEvent, startEventsHarness, TOKENS, type EventsHarness } from './support.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const AF = `/appsflyer/${TOKENS.appsflyer}`;
 const JSON_TYPE = 'application/json';
@@ -87,7 +88,7 @@ describe('events function: durability', function () {
     for (const [i, m] of [message, queue.messages[1]!, message].entries()) {
       const result = await handleDelivery(
         h.services,
-        'events',
+        { source: 'events', catalog },
         gen2Event({ data: m, messageId: `${500 + i}`, topic: 'fanpulse-events-jobs' }),
       );
       expect(result.action).to.equal('ack');
@@ -117,7 +118,7 @@ describe('events function: durability', function () {
   });
 
   it('answers 503 locally when the warehouse fails, and stores the retry exactly once', async () => {
-    const warehouse = switchableWarehouse(await openDuckDbWarehouse(':memory:'));
+    const warehouse = switchableWarehouse(await openDuckDbWarehouse(':memory:', catalog.schema));
     h = await startEventsHarness({ overrides: { warehouse } });
     warehouse.down = true;
     const body = JSON.stringify(appsflyerEvent());

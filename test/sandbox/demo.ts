@@ -11,12 +11,13 @@ import { formatTable } from '../../functions/cli/format.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
 import { SpotifySandbox } from './spotify/server.js';
 import { installCatalogue, knownCatalogue } from './spotify/catalogue.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const ARTISTS = ['BTS', 'aespa', 'Jung Kook', 'Halsey', 'Coldplay'];
 
 /** The artist side: catalogue fan-out for a few artists, then one chatbot answer. */
 async function artistsAndChat(services: Services): Promise<void> {
-  const summaries = await runLocally(services, {
+  const summaries = await runLocally(catalog, services, {
     job: 'spotify.artist_catalog',
     params: { artists: ARTISTS },
   });
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
         params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] },
       },
     ]) {
-      const [summary] = await runLocally(services, message);
+      const [summary] = await runLocally(catalog, services, message);
       if (!summary) continue;
       console.log(`${summary.outcome.toUpperCase()} ${summary.job} (run ${summary.runId})`);
       console.log(

@@ -13,6 +13,7 @@ import {
 import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/harness.js';
+import { catalog } from '../../functions/sources/all.js';
 
 export interface CatalogueHarness extends SandboxHarness<SpotifySandbox> {
   queue: MemoryQueue;
@@ -58,7 +59,7 @@ export async function startCatalogueHarness(options: {
     queue,
     drain: (message, runId) => {
       const next = nextRunId('cat-drain');
-      return runLocally(services, message, { runId: runId ?? next });
+      return runLocally(catalog, services, message, { runId: runId ?? next });
     },
     apiLog: () => sandbox.log.filter((r) => r.path.startsWith('/v1/')),
     forbiddenRequests: () =>

@@ -1,5 +1,8 @@
 // The deployable `chatbot` handler (registered in functions/index.ts). The runtime is made
 // on the first request from the process's lazy Services; tests swap in their own.
+import { catalogOf } from '../../core/catalog.js';
+import { loadSource } from '../../core/source.js';
+import { registry } from '../../sources/registry.js';
 import { processServices } from '../process-services.js';
 import { chatbotHandler } from './handler.js';
 import { createChatRuntime, type ChatRuntime } from './runtime.js';
@@ -11,4 +14,10 @@ export function setChatRuntime(rt: ChatRuntime | undefined): void {
   runtime = rt;
 }
 
-export const chatbot = chatbotHandler(() => (runtime ??= createChatRuntime(processServices())));
+// The chatbot reads Spotify's tables; a local warehouse creates them (loading the Spotify
+// source's module only then: BigQuery needs no schema).
+const spotifySchema = async () => catalogOf([(await loadSource(registry, 'spotify'))!]).schema;
+
+export const chatbot = chatbotHandler(
+  () => (runtime ??= createChatRuntime(processServices(spotifySchema))),
+);

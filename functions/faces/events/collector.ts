@@ -9,6 +9,7 @@
 // The job's run id is a hash of what it carries, so a delivery the sender repeats is the
 // same run: a completed run is acknowledged without writing again, and rows that do get
 // written twice carry the same insertId.
+import { catalogOf } from '../../core/catalog.js';
 import { runJobMessage } from '../../core/runner.js';
 import { TransientError, FanpulseError } from '../../platform/errors.js';
 import { canonicalJson, stableId } from '../../platform/hash.js';
@@ -16,6 +17,10 @@ import type { JobMessage } from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
 import type { NormalisedEvent } from '../../sources/events/event.js';
 import { INGEST_JOB } from '../../sources/events/ingest-job.js';
+import { eventsSource } from '../../sources/events/source.js';
+
+/** What the events face runs in-process (local) and what a local warehouse holds for it. */
+export const eventsCatalog = catalogOf([eventsSource]);
 
 export interface Accepted {
   /** Pub/Sub message ids (cloud) or run ids (local). */
@@ -133,7 +138,7 @@ class LocalIngest {
     const events = distinctEvents(batch.flatMap((w) => w.events));
     const message = jobMessageFor(events, this.services.clock.now());
     try {
-      const summary = await runJobMessage(this.services, message, {
+      const summary = await runJobMessage(eventsCatalog, this.services, message, {
         runId: message.runId!,
         runTime: this.services.clock.now(),
       });

@@ -15,7 +15,7 @@ import type { Services } from '../../platform/runtime.js';
 import { processServices } from '../process-services.js';
 import { addressAllowed, authenticate, clientAddress } from './auth.js';
 import { readPayloads } from './body.js';
-import { EventCollector, EventTooLargeError } from './collector.js';
+import { eventsCatalog, EventCollector, EventTooLargeError } from './collector.js';
 import { loadEventsConfig, type EventsConfig } from './config.js';
 import { normaliseEvent } from '../../sources/events/event.js';
 
@@ -58,7 +58,7 @@ function rawQueryOf(url: string): string {
 }
 
 export function eventsHandler(
-  getServices: () => Services = processServices,
+  getServices: () => Services = () => processServices(eventsCatalog.schema),
 ): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
     const started = performance.now();

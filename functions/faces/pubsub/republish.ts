@@ -9,6 +9,8 @@ import type { Services } from '../../platform/runtime.js';
 import type { SubscriberConfig } from './config.js';
 import type { PubSubDelivery } from './envelope.js';
 
+/** Attribute Cloud Scheduler sets on the messages it publishes: the schedule id. */
+export const SCHEDULE_ATTRIBUTE = 'fanpulse-schedule';
 /** Attribute a planner or a re-publication sets to keep the run id of the original run. */
 export const RUN_ID_ATTRIBUTE = 'fanpulse-run-id';
 /** Attribute that keeps the run time (raw object names, collected_at) across re-publications. */

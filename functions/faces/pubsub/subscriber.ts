@@ -12,24 +12,38 @@
 //                                          else re-published unchanged (docs/pubsub.md)
 //   run already completed (redelivery)   → acknowledged without calling the source
 import type { CloudEvent } from '@google-cloud/functions-framework';
+import { functionCatalog, type JobCatalog } from '../../core/catalog.js';
 import { runJobMessage, type RunSummary } from '../../core/runner.js';
-import type { JobSource } from '../../core/job.js';
+import { loadSource, type SourceEntry } from '../../core/source.js';
+import { lazy } from '../../platform/lazy.js';
 import { errorMessage, failureKindOf } from '../../platform/errors.js';
 import { createLogger } from '../../platform/logger.js';
 import { compactTimestamp } from '../../platform/raw-landing.js';
-import { jobMessageSchema, RUN_ID_PATTERN, type JobMessage } from '../../platform/queue.js';
+import {
+  jobMessageSchema,
+  RUN_ID_PATTERN,
+  sourceOfJob,
+  type JobMessage,
+} from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
 import { loadSubscriberConfig, type SubscriberConfig } from './config.js';
-import { SCHEDULE_ATTRIBUTE, sourceOfJobName } from './entry-points.js';
+import { registry as sourceRegistry } from '../../sources/registry.js';
 import { decodePubSubEvent, readJson, type PubSubDelivery } from './envelope.js';
 import { processServices } from '../process-services.js';
-import { defer, notDueYet, RUN_ID_ATTRIBUTE, RUN_TIME_ATTRIBUTE } from './republish.js';
+import {
+  defer,
+  notDueYet,
+  RUN_ID_ATTRIBUTE,
+  RUN_TIME_ATTRIBUTE,
+  SCHEDULE_ATTRIBUTE,
+} from './republish.js';
 import type { DeliveryResult, Disposition, RunIdentityOfDelivery } from './republish.js';
 
 export {
   REPUBLISHED_FROM_ATTRIBUTE,
   RUN_ID_ATTRIBUTE,
   RUN_TIME_ATTRIBUTE,
+  SCHEDULE_ATTRIBUTE,
   type DeliveryResult,
   type Disposition,
   type RunIdentityOfDelivery,
@@ -89,10 +103,16 @@ export interface HandleOptions {
   config?: SubscriberConfig;
 }
 
+/** The function of one source: its name (the topic it consumes) and the jobs it runs. */
+export interface Subscriber {
+  source: string;
+  catalog: JobCatalog;
+}
+
 /** Handles one delivery for the function of `source`; never throws for a job's failure. */
 export async function handleDelivery(
   services: Services,
-  source: JobSource,
+  { source, catalog }: Subscriber,
   event: unknown,
   options: HandleOptions = {},
 ): Promise<DeliveryResult> {
@@ -156,7 +176,7 @@ export async function handleDelivery(
   const message: JobMessage | null = light.success ? light.data : null;
   let heldMs = 0;
   if (message) {
-    const jobSource = sourceOfJobName(message.job);
+    const jobSource = sourceOfJob(message.job);
     if (jobSource !== source) {
       const reason = `job ${message.job} belongs to the ${jobSource} function, not ${source}`;
       dlog.error('job for another function acknowledged', {
@@ -180,7 +200,7 @@ export async function handleDelivery(
   let summary: RunSummary;
   try {
     const run = () =>
-      runJobMessage(services, json.value, {
+      runJobMessage(catalog, services, json.value, {
         runId: identity.runId,
         runTime: identity.runTime,
         attempt: delivery.deliveryAttempt ?? 1,
@@ -238,12 +258,25 @@ export class RedeliverError extends Error {
   }
 }
 
-/** The CloudEvent entry point of one source's function, on the per-process services. */
-export function jobSubscriber(source: JobSource): (event: CloudEvent<unknown>) => Promise<void> {
+/**
+ * The CloudEvent entry point of one source's function, on the per-process services. It
+ * loads that source's module from the registry, and no other source's.
+ */
+export function jobSubscriber(
+  source: string,
+  registry: readonly SourceEntry[] = sourceRegistry,
+): (event: CloudEvent<unknown>) => Promise<void> {
+  const catalogOfSource = lazy(async () => {
+    const own = await loadSource(registry, source);
+    if (!own) throw new Error(`no source ${source} in the registry`);
+    return functionCatalog(registry, own);
+  });
   return async (event: CloudEvent<unknown>) => {
     let services: Services;
+    let catalog: Awaited<ReturnType<typeof catalogOfSource>>;
     try {
-      services = processServices();
+      catalog = await catalogOfSource();
+      services = processServices(catalog.schema);
     } catch (error) {
       // Misconfigured: keep the message (redelivery, then the dead-letter topic) and alert.
       createLogger().alert('function configuration is invalid; Pub/Sub will redeliver', {
@@ -254,7 +287,7 @@ export function jobSubscriber(source: JobSource): (event: CloudEvent<unknown>) =
     }
     let outcome: DeliveryResult;
     try {
-      outcome = await handleDelivery(services, source, event);
+      outcome = await handleDelivery(services, { source, catalog }, event);
     } catch (error) {
       services.log.error('delivery handling failed; Pub/Sub will redeliver', { error });
       throw error;

@@ -3,7 +3,6 @@
 // twice, or replaying what a live run already loaded, changes nothing.
 import { z } from 'zod';
 import { defineJob } from '../../core/job.js';
-import { findMapper } from '../../core/mappers.js';
 import { parseRawObjectPath, rawLineSchema } from '../../platform/raw-landing.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -43,7 +42,7 @@ export const replayJob = defineJob({
     let done = 0;
     for (const { path, parsed } of objects) {
       if (!parsed) continue;
-      const mapper = findMapper(parsed.source, parsed.entity);
+      const mapper = await ctx.findMapper(parsed.source, parsed.entity);
       if (!mapper) {
         ctx.quality.count('replay', 'unmapped_object', path);
         continue;

@@ -1,10 +1,6 @@
 // Raw Spotify podcast answers → typed rows. Pure functions of the landed line, shared by
 // live runs, replay and `fanpulse map`.
-import {
-  spotifyEpisodeMentions,
-  spotifyEpisodes,
-  spotifyShows,
-} from './podcast-tables.js';
+import { spotifyEpisodeMentions, spotifyEpisodes, spotifyShows } from './podcast-tables.js';
 import type { RowOf } from '../../../schemas/define.js';
 import {
   contextNumber,
