@@ -1,6 +1,7 @@
-# One Cloud Scheduler job per schedule in force (schedules.tf: the job catalogue's
-# schedules after schedule_overrides): it publishes the job message to the topic of the
-# job's source, where that source's function picks it up.
+# One Cloud Scheduler job per schedule in force (schedules.tf: the schedules of the jobs of
+# functions/sources/*/source.ts, exported to generated/schedules.json, after
+# schedule_overrides): it publishes the job message to the topic of the job's source,
+# where that source's function picks it up.
 resource "google_cloud_scheduler_job" "job" {
   for_each = local.scheduled_jobs
 

@@ -1,5 +1,5 @@
 # The Cloud Scheduler jobs of this environment: every schedule of the job catalogue
-# (generated/schedules.json, from functions/jobs/catalogue.ts) as the code defines it,
+# (generated/schedules.json, from the jobs of functions/sources/*) as the code defines it,
 # changed or dropped by var.schedule_overrides. Locals only: the tests evaluate them with
 # `terraform console`.
 locals {

@@ -3,8 +3,8 @@
 // console): without overrides it must reproduce the catalogue exactly; with them, change
 // only what they say, into messages the job still accepts.
 import { expect } from 'chai';
-import { findJob, schedules } from '../../functions/jobs/catalogue.js';
-import { schedulesExport } from '../../functions/jobs/schedules-export.js';
+import { schedulesExport } from '../../functions/deploy/terraform-exports.js';
+import { catalog as jobCatalog } from '../../functions/sources/all.js';
 import { evaluator, type Evaluator } from './console.js';
 import { loadTerraform, parseHclFile, type TerraformConfig } from './hcl.js';
 
@@ -80,11 +80,11 @@ describe('terraform: schedules from the catalogue, overridable per environment',
       job: 'spotify.podcast_shows',
       params: { term: 'data science', limit: 50 },
     });
-    expect(() => findJob(message.job)!.params.parse(message.params)).not.to.throw();
+    expect(() => jobCatalog.findJob(message.job)!.params.parse(message.params)).not.to.throw();
     expect(jobs[episodes]!.paused).to.equal(true);
     const original = schedulesExport().schedules.find((s) => s.id === episodes)!;
     expect(jobs[episodes]!.message).to.equal(original.message);
-    expect(jobs[brands]!.cron).to.equal(schedules().find((s) => s.id === brands)!.cron);
+    expect(jobs[brands]!.cron).to.equal(jobCatalog.schedules().find((s) => s.id === brands)!.cron);
   });
 
   it('refuses overrides of no schedule, unknown settings and malformed crons', () => {
@@ -121,7 +121,7 @@ describe('terraform: schedules from the catalogue, overridable per environment',
     expect(unknown).to.deep.equal([]);
     for (const job of Object.values(jobs)) {
       const message = JSON.parse(job.message) as { job: string; params: unknown };
-      expect(() => findJob(message.job)!.params.parse(message.params), job.job).not.to.throw();
+      expect(() => jobCatalog.findJob(message.job)!.params.parse(message.params), job.job).not.to.throw();
     }
   });
 });
