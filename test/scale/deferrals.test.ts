@@ -3,12 +3,13 @@
 // six 5-minute runs brings back one run, not six.
 import { expect } from 'chai';
 import { MemoryQueue } from '../../functions/platform/queue.js';
-import type { SubscriberConfig } from '../../functions/pubsub/config.js';
+import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import {
   handleDelivery,
   RUN_ID_ATTRIBUTE,
   RUN_TIME_ATTRIBUTE,
-} from '../../functions/pubsub/subscriber.js';
+} from '../../functions/faces/pubsub/subscriber.js';
+import { catalog } from '../../functions/sources/all.js';
 import { gen2Event } from '../pubsub/events.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -31,7 +32,7 @@ describe('deferrals: spread over a window, coalesced per job and params', () => 
   const deliver = (data: unknown, attributes: Record<string, string> = {}) =>
     handleDelivery(
       h.services,
-      'spotify',
+      { source: 'spotify', catalog },
       gen2Event({
         messageId: `9100${String(++ids).padStart(6, '0')}`,
         publishTime: h.clock.now().toISOString(),

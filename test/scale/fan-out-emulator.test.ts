@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub, type Message } from '@google-cloud/pubsub';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
-import type { JobContext } from '../../functions/jobs/types.js';
+import { runJobMessage } from '../../functions/core/runner.js';
+import type { JobContext } from '../../functions/core/job.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import type { JobMessage, JobQueue } from '../../functions/platform/queue.js';
 import { createServices, type Services } from '../../functions/platform/runtime.js';
@@ -19,9 +19,10 @@ import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.j
 import {
   deadLetterSubscriptionFor,
   ensurePushSubscriptions,
-} from '../../functions/pubsub/push-setup.js';
-import { handleDelivery } from '../../functions/pubsub/subscriber.js';
-import { publishChildren } from '../../functions/spotify/fan-out.js';
+} from '../../functions/faces/pubsub/push-setup.js';
+import { handleDelivery } from '../../functions/faces/pubsub/subscriber.js';
+import { publishChildren } from '../../functions/core/fan-out.js';
+import { catalog } from '../../functions/sources/all.js';
 import { Catalogue, type CatalogueAlbum } from '../sandbox/spotify/catalogue-model.js';
 import { installCatalogue } from '../sandbox/spotify/catalogue.js';
 import { sandboxId } from '../sandbox/spotify/podcasts.js';
@@ -131,7 +132,7 @@ describe('fan-out of 320 children into a slow, busy subscriber (Pub/Sub emulator
         FANPULSE_HTTP_RETRIES: '1',
       },
       sink: memorySink().sink,
-      overrides: { warehouse: await openDuckDbWarehouse(':memory:') },
+      overrides: { warehouse: await openDuckDbWarehouse(':memory:', catalog.schema) },
     });
 
     // The subscriber: SLOTS deliveries at a time, 429 for the rest (no instance available).
@@ -159,7 +160,7 @@ describe('fan-out of 320 children into a slow, busy subscriber (Pub/Sub emulator
         busy += 1;
         void (async () => {
           try {
-            const result = await handleDelivery(services, 'spotify', push);
+            const result = await handleDelivery(services, { source: 'spotify', catalog }, push);
             await new Promise((ok) => setTimeout(ok, SLOW_MS));
             if (result.disposition === 'ran' && result.summary && !result.summary.details.skipped)
               ran.set(result.runId!, (ran.get(result.runId!) ?? 0) + 1);
@@ -193,6 +194,7 @@ describe('fan-out of 320 children into a slow, busy subscriber (Pub/Sub emulator
     });
 
     const planner = await runJobMessage(
+      catalog,
       services,
       {
         job: 'spotify.artist_albums',

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { catalog } from '../../functions/sources/all.js';
 import type { HttpSandbox, LoggedRequest } from '../sandbox/http-sandbox.js';
 
 export interface ChildOutcome {
@@ -78,7 +79,7 @@ export async function tableRows(
   dataDir: string,
   tables: readonly string[],
 ): Promise<Record<string, string[]>> {
-  const warehouse = await openDuckDbWarehouse(join(dataDir, 'warehouse.duckdb'));
+  const warehouse = await openDuckDbWarehouse(join(dataDir, 'warehouse.duckdb'), catalog.schema);
   try {
     const out: Record<string, string[]> = {};
     for (const table of tables) {

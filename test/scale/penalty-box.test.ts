@@ -5,11 +5,12 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spotifyLiveSearch } from '../../functions/chatbot/live.js';
+import { spotifyLiveSearch } from '../../functions/faces/chatbot/live.js';
 import { DeferredError } from '../../functions/platform/errors.js';
 import { PenaltyBox } from '../../functions/platform/penalty-box.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { FileStateStore } from '../../functions/platform/state.js';
+import { catalog } from '../../functions/sources/all.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -96,8 +97,9 @@ describe('deadlines and the shared penalty box', () => {
 
     const late = await h.services.state().then(() =>
       // budgetMs 0: the deadline is the start of the run.
-      import('../../functions/jobs/run-job.js').then(({ runJobMessage }) =>
+      import('../../functions/core/runner.js').then(({ runJobMessage }) =>
         runJobMessage(
+          catalog,
           h.services,
           { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
           { runId: 'late-run', runTime: h.clock.now(), budgetMs: 0 },

@@ -1,0 +1,122 @@
+// Where a run got to, kept in the StateStore under its run id, so a run that is deferred at
+// its deadline, fails transiently or is killed at the function timeout resumes on its
+// redelivery (same run id) instead of starting over. A collector calls `save(position)`
+// after each unit of work ("everything before `position` is done"); a save is persisted at
+// most every FANPULSE_CHECKPOINT_SECONDS, and only after the rows are flushed and the raw
+// answers sealed, so the stored position never runs ahead of what is durable. Work after the
+// last persisted save is done again on resume: same run id, so same raw object names and
+// same insert ids, nothing doubled.
+import { z } from 'zod';
+import type { StateStore } from '../platform/state.js';
+import type { JobContext } from './job.js';
+
+const docSchema = z.object({
+  positions: z.record(z.string(), z.unknown()),
+  /** Last raw segment sealed with these positions; a resumed run lands in the next one. */
+  segment: z.number().int().nonnegative(),
+  finished: z.boolean().default(false),
+  savedAt: z.string(),
+});
+type Doc = z.infer<typeof docSchema>;
+
+export interface Checkpoint<T> {
+  /** The position an earlier delivery of this run saved, or null on a fresh run. */
+  readonly resumed: T | null;
+  /** Records progress (persisted now or at the latest when the run ends unfinished). */
+  save(position: T): Promise<void>;
+}
+
+interface RunCheckpoints {
+  key: string;
+  doc: Doc | null;
+  version: string | null;
+  /** Positions saved in memory and not yet persisted. */
+  pending: Record<string, unknown> | null;
+  lastPersisted: number;
+}
+
+const runs = new WeakMap<JobContext, RunCheckpoints>();
+
+export function checkpointKey(runId: string): string {
+  return `checkpoints/${runId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+async function loadRun(ctx: JobContext, state: StateStore): Promise<RunCheckpoints> {
+  let run = runs.get(ctx);
+  if (run) return run;
+  const key = checkpointKey(ctx.run.runId);
+  const found = await state.get(key, docSchema);
+  // A finished run that is run again on request starts over (it rewrites the same objects).
+  const live = found && !found.value.finished ? found.value : null;
+  run = {
+    key,
+    doc: live,
+    version: found?.version ?? null,
+    pending: null,
+    lastPersisted: ctx.clock.now().getTime(),
+  };
+  if (live) ctx.landing.continueAfter(live.segment);
+  runs.set(ctx, run);
+  return run;
+}
+
+async function persist(
+  ctx: JobContext,
+  run: RunCheckpoints,
+  state: StateStore,
+  finished: boolean,
+): Promise<void> {
+  const doc: Doc = {
+    positions: { ...run.doc?.positions, ...run.pending },
+    segment: finished ? 0 : ctx.landing.segment,
+    finished,
+    savedAt: ctx.clock.now().toISOString(),
+  };
+  run.version = await state.put(run.key, doc, { ifVersion: run.version });
+  run.doc = doc;
+  run.pending = null;
+  run.lastPersisted = ctx.clock.now().getTime();
+}
+
+/** Opens the checkpoint `name` of this run (a run may keep several, e.g. one per phase). */
+export async function openCheckpoint<S extends z.ZodType>(
+  ctx: JobContext,
+  name: string,
+  schema: S,
+): Promise<Checkpoint<z.output<S>>> {
+  const state = await ctx.services.state();
+  const run = await loadRun(ctx, state);
+  const stored = run.doc?.positions[name];
+  const parsed = stored === undefined ? null : schema.safeParse(stored);
+  const resumed = parsed?.success ? (parsed.data as z.output<S>) : null;
+  if (resumed !== null)
+    ctx.log.info('resuming the run from its checkpoint', { checkpoint: name, position: resumed });
+  const everyMs = ctx.services.config.checkpointSeconds * 1000;
+  return {
+    resumed,
+    save: async (position) => {
+      run.pending = { ...run.pending, [name]: position };
+      if (ctx.clock.now().getTime() - run.lastPersisted < everyMs) return;
+      await ctx.rows.flush();
+      // Rows the warehouse refused are not durable: the position must not move past them.
+      if (ctx.rows.warehouseRejected > 0) return;
+      await ctx.landing.seal();
+      await persist(ctx, run, state, false);
+    },
+  };
+}
+
+/**
+ * Called by the runner once rows are flushed and raw objects closed: an unfinished run keeps
+ * its latest position for the redelivery; a finished one marks the checkpoint done.
+ */
+export async function settleCheckpoints(
+  ctx: JobContext,
+  finished: boolean,
+  durable: boolean,
+): Promise<void> {
+  const run = runs.get(ctx);
+  if (!run || (finished && run.doc === null)) return;
+  if (!finished && (run.pending === null || !durable)) return;
+  await persist(ctx, run, await ctx.services.state(), finished);
+}
