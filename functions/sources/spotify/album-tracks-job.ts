@@ -12,6 +12,7 @@ import { withSpotify } from './context.js';
 import { fetchEach } from './fetch-each.js';
 import { albumIdParam, BATCH, boolParam, idList, marketParam, unique } from './job-params.js';
 import { fetchTrackBatches } from './tracks-job.js';
+import { rememberAlbums } from './known-albums.js';
 import { SPOTIFY_ID } from './watchlist.js';
 
 export const albumTracksParams = z
@@ -85,7 +86,7 @@ export const albumTracksJob = defineJob({
     withSpotify(ctx, async (client) => {
       const market = params.market ?? client.config.market;
       const ids = params.albumIds;
-      const albums: Array<{ id: string; tracks: unknown }> = [];
+      const albums: Array<{ id: string; tracks: unknown; body: unknown }> = [];
       let missing = 0;
       if (client.limits.batchGets && ids.length > 1) {
         const answer = await client.getInMarket('albums', { ids: ids.join(',') }, market);
@@ -94,7 +95,7 @@ export const albumTracksJob = defineJob({
           isRecord(answer.body) && Array.isArray(answer.body.albums) ? answer.body.albums : [];
         for (const album of list) {
           if (isRecord(album) && typeof album.id === 'string')
-            albums.push({ id: album.id, tracks: album.tracks });
+            albums.push({ id: album.id, tracks: album.tracks, body: album });
           else missing += 1;
         }
       } else {
@@ -105,7 +106,11 @@ export const albumTracksJob = defineJob({
           async (id) => {
             const answer = await client.getInMarket(`albums/${id}`, {}, market);
             await ingest(ctx, albumMapper, answer, { market });
-            albums.push({ id, tracks: isRecord(answer.body) ? answer.body.tracks : undefined });
+            albums.push({
+              id,
+              tracks: isRecord(answer.body) ? answer.body.tracks : undefined,
+              body: answer.body,
+            });
           },
         );
       }
@@ -130,6 +135,13 @@ export const albumTracksJob = defineJob({
         });
       }
       ctx.addItems(trackIds.length);
+      // Every track of these albums is collected: the next incremental plan may skip them.
+      await rememberAlbums(
+        await ctx.services.state(),
+        market,
+        albums.map((a) => a.body),
+        ctx.clock.now(),
+      );
       return {
         details: { albums: albums.length, not_found: missing, tracks: trackIds.length },
       };

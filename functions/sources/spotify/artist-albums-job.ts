@@ -19,6 +19,7 @@ import {
   planIdParam,
   unique,
 } from './job-params.js';
+import { albumSignature, unchangedAlbums } from './known-albums.js';
 import { SPOTIFY_ID } from './watchlist.js';
 
 export const artistAlbumsParams = z.strictObject({
@@ -45,6 +46,11 @@ export const artistAlbumsParams = z.strictObject({
       'Albums per published job: default 1 in development mode, 20 (one batch GET) in extended.',
     ),
   planId: planIdParam,
+  full: boolParam
+    .default(false)
+    .describe(
+      'With fanOut: publish album jobs for every album, not only new or changed ones (the periodic full refresh).',
+    ),
 });
 
 /** Pages an artist's albums to the end (or maxAlbums) at the tier's page cap. */
@@ -55,6 +61,8 @@ async function listArtistAlbums(
   includeGroups: string,
   market: string,
   maxAlbums: number,
+  /** Filled with each listed album's signature (known-albums.ts). */
+  signatures: Map<string, string> = new Map(),
 ): Promise<string[]> {
   const cap = client.limits.artistAlbums;
   const ids: string[] = [];
@@ -74,8 +82,11 @@ async function listArtistAlbums(
     });
     const page = readPage(answer);
     for (const item of page.items) {
-      if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id))
+      if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id)) {
         ids.push(item.id);
+        const signature = albumSignature(item);
+        if (signature !== null) signatures.set(item.id, signature);
+      }
     }
     ctx.progress(`albums of ${artistId}`, ids.length, Math.min(page.total, maxAlbums));
     if (
@@ -103,6 +114,7 @@ export const artistAlbumsJob = defineJob({
     }
     return withSpotify(ctx, async (client) => {
       const market = params.market ?? client.config.market;
+      const signatures = new Map<string, string>();
       const albumIds = await listArtistAlbums(
         ctx,
         client,
@@ -110,6 +122,7 @@ export const artistAlbumsJob = defineJob({
         params.includeGroups,
         market,
         params.maxAlbums,
+        signatures,
       );
       ctx.addItems(albumIds.length);
       const details: Record<string, unknown> = {
@@ -118,7 +131,13 @@ export const artistAlbumsJob = defineJob({
       };
       if (params.fanOut) {
         const perJob = params.albumsPerJob ?? (client.limits.batchGets ? BATCH.albums : 1);
-        const children: ChildJob[] = chunk(albumIds, perJob).map((ids) => ({
+        // Incremental: albums collected as they look now need no lookup (unless full).
+        const unchanged = params.full
+          ? new Set<string>()
+          : await unchangedAlbums(await ctx.services.state(), market, signatures);
+        const toCollect = albumIds.filter((id) => !unchanged.has(id));
+        details.unchanged_albums = unchanged.size;
+        const children: ChildJob[] = chunk(toCollect, perJob).map((ids) => ({
           job: 'spotify.album_tracks',
           params: { albumIds: ids, market },
         }));

@@ -52,6 +52,11 @@ export const artistCatalogParams = z.strictObject({
     .default(true)
     .describe('Extended tier: also plan spotify.artist_top_tracks.'),
   searchDepth: z.coerce.number().int().min(1).max(50).default(10),
+  full: boolParam
+    .default(false)
+    .describe(
+      'Full refresh: look up every album again, not only new or changed ones (weekly schedule).',
+    ),
   refreshResolutions: boolParam
     .default(false)
     .describe('Search names again even if an earlier run resolved them.'),
@@ -66,10 +71,19 @@ export const artistCatalogJob = defineJob({
   schedules: [
     {
       id: 'spotify-artist-catalog-daily',
-      cron: '0 4 * * *',
+      cron: '0 4 * * 1-6',
       timeZone: 'Asia/Seoul',
       params: {},
-      description: 'Daily catalogue of the configured artist watch list (default ~30 artists).',
+      description:
+        'Daily incremental catalogue of the configured artist watch list (default ~30 artists): profiles, album listings, and lookups of new or changed albums only.',
+    },
+    {
+      id: 'spotify-artist-catalog-full-weekly',
+      cron: '0 4 * * 0',
+      timeZone: 'Asia/Seoul',
+      params: { full: true },
+      description:
+        'Weekly full refresh of the catalogue: every album looked up again (keeps popularity-type fields fresh).',
     },
   ],
   run: async (ctx, params) => {
@@ -113,6 +127,7 @@ export const artistCatalogJob = defineJob({
             maxAlbums: params.maxAlbumsPerArtist,
             fanOut: true,
             planId: ctx.run.runId,
+            ...(params.full ? { full: true } : {}),
           },
         });
       }
