@@ -1,6 +1,6 @@
 // Turns `--show-name "Data Hackers" limit=20 --terms '["a","b"]'` into job params:
 // kebab-case flags become camelCase keys; JSON arrays/objects are parsed, the rest stays a
-// string and the job's zod schema coerces it.
+// string and the job's zod schema coerces it. A flag without a value is `true` (`--full`).
 
 export function camelCase(flag: string): string {
   return flag.replace(/^-+/, '').replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -28,7 +28,11 @@ export function parseParamArgs(args: readonly string[]): Record<string, unknown>
         params[camelCase(arg.slice(0, eq))] = value(arg.slice(eq + 1));
       } else {
         const next = args[i + 1];
-        if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
+        // A bare flag is a switch (`--full`); the job's schema says whether it takes one.
+        if (next === undefined || next.startsWith('--')) {
+          params[camelCase(arg)] = 'true';
+          continue;
+        }
         params[camelCase(arg)] = value(next);
         i++;
       }

@@ -4,12 +4,14 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseParamArgs } from '../../functions/cli/args.js';
 import { runLocally } from '../../functions/core/local-runner.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { catalog } from '../../functions/sources/all.js';
+import { artistCatalogParams } from '../../functions/sources/spotify/artist-catalog-job.js';
 import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { installCatalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
@@ -68,5 +70,11 @@ describe('incremental catalogue collection', function () {
       await sandbox.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('`--full` on the command line asks for a full refresh', () => {
+    const params = parseParamArgs(['--full', '--max-artists', '3']);
+    expect(artistCatalogParams.parse(params)).to.deep.include({ full: true, maxArtists: 3 });
+    expect(artistCatalogParams.parse(parseParamArgs([])).full).to.equal(false);
   });
 });
