@@ -35,6 +35,8 @@ export interface RunSummary {
   quality: Record<string, number>;
   details: Record<string, unknown>;
   retryAfterSeconds: number | null;
+  /** Why a deferred run stopped (e.g. `run-deadline`, `penalty-box`, `rate-limited`). */
+  deferReason: string | null;
 }
 
 export interface RunOptions {
@@ -108,6 +110,7 @@ export async function runJobMessage(
     quality: {},
     details: {},
     retryAfterSeconds: null,
+    deferReason: null,
   };
 
   let parsed: ReturnType<typeof parseJobMessage>;
@@ -195,6 +198,8 @@ export async function runJobMessage(
     summary.error = errorMessage(error);
     const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     summary.retryAfterSeconds = typeof retryAfter === 'number' ? retryAfter : null;
+    const reason = (error as { reason?: unknown }).reason;
+    if (summary.outcome === 'deferred' && typeof reason === 'string') summary.deferReason = reason;
   }
 
   // What was fetched before a failure is kept: a retry of the same run id rewrites it.

@@ -43,6 +43,8 @@ export function currentRun(): RunScope | undefined {
 
 /** Reason of the DeferredError a run gets when its time budget ends. */
 export const DEADLINE_REASON = 'run-deadline';
+/** Reason when a wait the source asked for (Retry-After, backoff) would pass the deadline. */
+export const WAIT_PAST_DEADLINE_REASON = 'wait-past-deadline';
 
 export function deadlineReached(what: string): DeferredError {
   // Retry-After 0: nothing asked us to wait; the continuation may run at once.
@@ -61,7 +63,7 @@ export function assertTimeLeft(now: Date, what: string, waitMs = 0): void {
     if (waitMs > 0) {
       throw new DeferredError(
         `${what}: waiting ${Math.ceil(waitMs / 1000)} s would pass the run's deadline; deferring the rest of the work`,
-        DEADLINE_REASON,
+        WAIT_PAST_DEADLINE_REASON,
         Math.ceil(waitMs / 1000),
       );
     }

@@ -11,6 +11,8 @@ import {
 } from '../../functions/faces/pubsub/subscriber.js';
 import { catalog } from '../../functions/sources/all.js';
 import { gen2Event } from '../pubsub/events.js';
+import type { LoggedRequest } from '../sandbox/http-sandbox.js';
+import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const config: SubscriberConfig = {
@@ -86,5 +88,39 @@ describe('deferrals: spread over a window, coalesced per job and params', () => 
       'ran',
     ]);
     expect(h.sandbox.calls((r) => r.path === '/v1/search')).to.equal(2);
+  });
+});
+
+describe('deferrals: a run continued after its deadline', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('is re-published without counting towards maxDeferrals', async () => {
+    h = await startHarness({ env: { FANPULSE_RUN_BUDGET_SECONDS: '1' } });
+    // Each request takes 2 s of the fake clock: the run reaches its deadline after one page.
+    const push = h.sandbox.log.push;
+    h.sandbox.log.push = (...entries: LoggedRequest[]) => {
+      h.clock.advance(2000);
+      return push.apply(h.sandbox.log, entries);
+    };
+    const message = {
+      job: 'spotify.podcast_episodes',
+      params: { showId: DATA_HACKERS_ID },
+      attempt: 3,
+    };
+    const r = await handleDelivery(
+      h.services,
+      { source: 'spotify', catalog },
+      gen2Event({
+        messageId: '9300000001',
+        publishTime: h.clock.now().toISOString(),
+        data: message,
+      }),
+      { config },
+    );
+    expect(r.disposition, r.reason ?? '').to.equal('deferred');
+    expect(r.summary?.deferReason).to.equal('run-deadline');
+    const [again] = ((await h.services.queue()) as MemoryQueue).take();
+    expect(again?.message.attempt).to.equal(3);
   });
 });

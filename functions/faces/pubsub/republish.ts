@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { JobMessage } from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
 import type { SubscriberConfig } from './config.js';
+import { DEADLINE_REASON } from '../../platform/run-scope.js';
 import { markNewestDeferral } from './coalesce.js';
 import type { PubSubDelivery } from './envelope.js';
 
@@ -158,7 +159,10 @@ export async function defer(
     summary,
     reason: summary.error,
   };
-  const deferrals = (message?.attempt ?? 0) + 1;
+  // A run that reached its deadline checkpointed its progress: continuing it is not a
+  // deferral that counts towards giving up (a long backfill may need many continuations).
+  const continuation = summary.deferReason === DEADLINE_REASON;
+  const deferrals = (message?.attempt ?? 0) + (continuation ? 0 : 1);
   if (!message || deferrals > config.maxDeferrals) {
     log.alert('job run deferred too often; given up until its next schedule', {
       job: summary.job,
