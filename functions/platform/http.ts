@@ -14,7 +14,7 @@ import ky, {
 import type { Clock } from './clock.js';
 import type { HttpPolicyConfig } from './config.js';
 import { DeferredError, SourceHttpError, TransientError, type FailureKind } from './errors.js';
-import type { PenaltyBox } from './penalty-box.js';
+import { penaltyOf, type PenaltySettings } from './penalty-box.js';
 import { assertTimeLeft, countRequest } from './run-scope.js';
 
 /** What a source says a failed answer means. */
@@ -46,16 +46,6 @@ export interface SourceHttpOptions {
   observe?: (response: Response) => void;
   /** The shared penalty box: checked before every request, told about every rate limit. */
   penalty?: PenaltySettings;
-}
-
-export interface PenaltySettings {
-  box: PenaltyBox;
-  /** Quotas checked before each request (e.g. the rate limit and the daily quota). */
-  quotas: readonly string[];
-  /** Quota a plain 429 with Retry-After is recorded under (verdicts may name another). */
-  rateLimitQuota: string;
-  /** Penalty recorded when a quota verdict says no time (seconds). */
-  defaultSeconds?: number;
 }
 
 export interface JsonAnswer {
@@ -132,21 +122,15 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   // One record per failed answer, whether ky retries it (beforeRetry) or gives up (send).
   const penalized = new WeakSet<Error>();
   const recordPenalty = async (error: unknown): Promise<void> => {
-    const penalty = options.penalty;
-    if (!penalty || !isHTTPError(error) || penalized.has(error)) return;
+    if (!options.penalty || !isHTTPError(error) || penalized.has(error)) return;
     penalized.add(error);
-    const verdict = verdictOf(error);
-    if (verdict.action !== 'wait' && verdict.action !== 'defer') return;
-    const quota =
-      verdict.quota ?? (error.response.status === 429 ? penalty.rateLimitQuota : undefined);
-    if (!quota) return;
-    const seconds = verdict.seconds ?? (verdict.quota ? (penalty.defaultSeconds ?? 60) : null);
-    if (seconds === null || seconds <= 0) return;
-    const reason =
-      verdict.action === 'defer'
-        ? verdict.reason
-        : `HTTP ${error.response.status}, Retry-After ${seconds}s`;
-    await penalty.box.record(quota, seconds, `${options.source}: ${reason}`);
+    const penalty = penaltyOf(verdictOf(error), error.response.status, options.penalty);
+    if (penalty)
+      await options.penalty.box.record(
+        penalty.quota,
+        penalty.seconds,
+        `${options.source}: ${penalty.reason}`,
+      );
   };
 
   const client: KyInstance = ky.create({

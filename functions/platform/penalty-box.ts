@@ -5,6 +5,7 @@
 // because hammering a rate-limited API lengthens the penalty.
 import { z } from 'zod';
 import type { Clock } from './clock.js';
+import type { Verdict } from './http.js';
 import type { Services } from './runtime.js';
 import { DeferredError } from './errors.js';
 import { StateConflictError, type StateStore } from './state.js';
@@ -120,4 +121,30 @@ export function penaltyBoxFor(services: Services): PenaltyBox {
     boxes.set(services, box);
   }
   return box;
+}
+
+export interface PenaltySettings {
+  box: PenaltyBox;
+  /** Quotas checked before each request (e.g. the rate limit and the daily quota). */
+  quotas: readonly string[];
+  /** Quota a plain 429 with Retry-After is recorded under (verdicts may name another). */
+  rateLimitQuota: string;
+  /** Penalty recorded when a quota verdict says no time (seconds). */
+  defaultSeconds?: number;
+}
+
+/** The penalty a failed answer's verdict asks for (a 429 or a quota verdict), or null. */
+export function penaltyOf(
+  verdict: Verdict,
+  status: number,
+  settings: PenaltySettings,
+): { quota: string; seconds: number; reason: string } | null {
+  if (verdict.action !== 'wait' && verdict.action !== 'defer') return null;
+  const quota = verdict.quota ?? (status === 429 ? settings.rateLimitQuota : undefined);
+  if (!quota) return null;
+  const seconds = verdict.seconds ?? (verdict.quota ? (settings.defaultSeconds ?? 60) : null);
+  if (seconds === null || seconds <= 0) return null;
+  const reason =
+    verdict.action === 'defer' ? verdict.reason : `HTTP ${status}, Retry-After ${seconds}s`;
+  return { quota, seconds, reason };
 }
