@@ -7,21 +7,9 @@ import { isRecord } from '../platform/fields.js';
 import type { QualityCounters } from '../platform/quality.js';
 import type { RawLine, RunIdentity } from '../platform/raw-landing.js';
 
-export interface TableRows<T extends TableDef = TableDef> {
-  table: T;
-  rows: Array<RowOf<T>>;
-}
+import type { EntityMapper, TableRows } from './mapper.js';
 
-export function tableRows<T extends TableDef>(table: T, rows: Array<RowOf<T>>): TableRows {
-  return { table, rows } as unknown as TableRows;
-}
-
-export interface EntityMapper {
-  readonly source: string;
-  readonly entity: string;
-  readonly description: string;
-  map(line: RawLine, run: RunIdentity, quality: QualityCounters): TableRows[];
-}
+export { tableRows, type EntityMapper, type TableRows } from './mapper.js';
 
 export interface Answer {
   url: string;

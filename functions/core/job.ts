@@ -7,7 +7,7 @@ import type { QualityCounters } from '../platform/quality.js';
 import type { RawLanding, RunIdentity } from '../platform/raw-landing.js';
 import type { RowWriter } from '../platform/rows.js';
 import type { Services } from '../platform/runtime.js';
-import type { EntityMapper } from './ingest.js';
+import type { EntityMapper } from './mapper.js';
 
 export interface Schedule {
   /** Stable id; becomes the Cloud Scheduler job name. */
