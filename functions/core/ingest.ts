@@ -1,7 +1,6 @@
 // The one-way path of every answer: land it raw, map the landed line to rows, write the
 // rows. Live runs and replays go through the same mapper with the same line, so a replay
 // produces exactly the rows the live run produced.
-import type { RowOf, TableDef } from '../../schemas/define.js';
 import type { JobContext } from './job.js';
 import { isRecord } from '../platform/fields.js';
 import type { QualityCounters } from '../platform/quality.js';
