@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
 import type { RunSummary } from '../core/runner.js';
 import { runLocally } from '../core/local-runner.js';
+import type { Catalog } from '../core/catalog.js';
 import { createServices } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
@@ -53,6 +54,17 @@ export async function runJobCommand(
   }
 }
 
+/** What `fanpulse jobs` prints: every job of the catalogue with its schedules. */
+export function jobList(of: Pick<Catalog, 'jobs' | 'schedules'>): string {
+  const lines: string[] = [];
+  for (const job of of.jobs) {
+    lines.push(`${job.name}  (${job.source})`, `  ${job.description}`);
+    for (const s of of.schedules().filter((x) => x.job === job.name))
+      lines.push(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
+  }
+  return lines.join('\n');
+}
+
 export function registerCoreCommands(program: Command): void {
   program
     .command('job')
@@ -78,14 +90,7 @@ export function registerCoreCommands(program: Command): void {
   program
     .command('jobs')
     .description('list every job with its schedules')
-    .action(() => {
-      for (const job of catalog.jobs) {
-        console.log(`${job.name}  (${job.source})\n  ${job.description}`);
-        for (const s of catalog.schedules().filter((x) => x.job === job.name)) {
-          console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
-        }
-      }
-    });
+    .action(() => console.log(jobList(catalog)));
 
   program
     .command('replay')
