@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { dataQuality, jobRuns } from './tables.js';
 import {
+  describeIssues,
   errorMessage,
   failureKindOf,
   InvalidInputError,
@@ -67,7 +68,7 @@ export function parseJobMessage(
   const parsed = jobMessageSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(
-      `malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`,
+      `malformed job message: ${describeIssues(parsed.error, '(message)')}`,
     );
   }
   const job = catalog.findJob(parsed.data.job);
@@ -75,7 +76,7 @@ export function parseJobMessage(
   const params = job.params.safeParse(parsed.data.params);
   if (!params.success) {
     throw new InvalidInputError(
-      `invalid params for ${job.name}: ${params.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`,
+      `invalid params for ${job.name}: ${describeIssues(params.error, '(params)')}`,
     );
   }
   return { message: parsed.data, job, params: params.data };

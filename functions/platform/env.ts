@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from './errors.js';
+import { describeIssues, InvalidInputError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -10,10 +10,9 @@ export type Env = Record<string, string | undefined>;
 export function parseEnv<S extends z.ZodType>(schema: S, env: Env, what: string): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)
-      .join('; ');
-    throw new InvalidInputError(`invalid ${what} configuration: ${problems}`);
+    throw new InvalidInputError(
+      `invalid ${what} configuration: ${describeIssues(result.error, '(env)')}`,
+    );
   }
   return result.data;
 }
