@@ -17,6 +17,33 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env, what: string)
   return result.data;
 }
 
+/** A setting: the environment variable it is read from and the schema that reads it. */
+export type EnvField = readonly [variable: string, schema: z.ZodType];
+
+export type SettingsOf<F extends Record<string, EnvField>> = {
+  [K in keyof F]: z.output<F[K][1]>;
+};
+
+/**
+ * A module's settings loader from one table of `field: [VARIABLE, schema]`: validated like
+ * parseEnv (a wrong value names its variable), each value under its field name. Derived
+ * values are schema transforms, so the table is the whole mapping.
+ */
+export function envSettings<F extends Record<string, EnvField>>(
+  what: string,
+  fields: F,
+): (env: Env) => SettingsOf<F> {
+  const schema = z.object(
+    Object.fromEntries(Object.values(fields).map(([variable, field]) => [variable, field])),
+  );
+  return (env) => {
+    const values = parseEnv(schema, env, what) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(fields).map(([name, [variable]]) => [name, values[variable]]),
+    ) as SettingsOf<F>;
+  };
+}
+
 /** Comma-separated list in one variable, trimmed, empties dropped. */
 export const csv = z.string().transform((s) =>
   s
