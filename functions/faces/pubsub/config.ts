@@ -3,6 +3,7 @@
 // timeout and a Pub/Sub retry policy of 10 s..600 s (docs/pubsub.md explains each one).
 import { z } from 'zod';
 import { envSettings, nonNegativeInt, positiveInt, type Env } from '../../platform/env.js';
+import type { Services } from '../../platform/runtime.js';
 
 export interface SubscriberConfig {
   /** A message due within this many seconds is held in the function, then run. */
@@ -34,4 +35,15 @@ const loadSettings = envSettings('Pub/Sub subscriber', {
 
 export function loadSubscriberConfig(env: Env): SubscriberConfig {
   return loadSettings(env);
+}
+
+// The subscriber settings come from env, which does not change for a Services: read once.
+const configs = new WeakMap<Services, SubscriberConfig>();
+export function subscriberConfigOf(services: Services): SubscriberConfig {
+  let config = configs.get(services);
+  if (!config) {
+    config = loadSubscriberConfig(services.env);
+    configs.set(services, config);
+  }
+  return config;
 }
