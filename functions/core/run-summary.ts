@@ -117,7 +117,7 @@ export async function recordRun(
 }
 
 /** The one line each run ends with; its severity follows the outcome. */
-export function logSummary(log: Logger, summary: RunSummary): void {
+export function logSummary(jobLog: Logger, summary: RunSummary): void {
   const fields = {
     job: summary.job,
     run_id: summary.runId,
@@ -133,8 +133,8 @@ export function logSummary(log: Logger, summary: RunSummary): void {
     ...(summary.error ? { error: summary.error, failure_kind: summary.failureKind } : {}),
     ...summary.details,
   };
-  if (summary.outcome === 'succeeded') log.info('job run finished', fields);
-  else if (summary.failureKind === 'permanent') log.alert('job run failed permanently', fields);
-  else if (summary.outcome === 'deferred') log.warn('job run deferred', fields);
-  else log.error('job run failed', fields);
+  if (summary.outcome === 'succeeded') jobLog.info('job run finished', fields);
+  else if (summary.failureKind === 'permanent') jobLog.alert('job run failed permanently', fields);
+  else if (summary.outcome === 'deferred') jobLog.warn('job run deferred', fields);
+  else jobLog.error('job run failed', fields);
 }
