@@ -17,7 +17,7 @@ import {
   type EntityMapper,
 } from '../../functions/core/ingest.js';
 import { defineJob } from '../../functions/core/job.js';
-import { runJobMessage } from '../../functions/core/runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { defineSource } from '../../functions/core/source.js';
 import { deployFunctions, functionsExport } from '../../functions/deploy/manifest.js';
 import { schedulesExport } from '../../functions/deploy/terraform-exports.js';
@@ -148,15 +148,9 @@ describe('layout: a new source is one module and one registry line', () => {
       overrides: { warehouse },
     });
     try {
-      const summary = await runJobMessage(
-        catalog,
-        services,
-        { job: 'tiny.collect', params: {} },
-        {
-          runId: 'tiny-1',
-          runTime: new Date('2026-11-20T10:00:00Z'),
-        },
-      );
+      // As `fanpulse job tiny.collect` runs it (core/local-runner.ts).
+      const [summary] = await runLocally(catalog, services, { job: 'tiny.collect', params: {} });
+      if (!summary) throw new Error('no run');
       expect(summary, summary.error ?? '').to.deep.include({ outcome: 'succeeded', items: 2 });
       expect(summary.rows).to.deep.equal({ tiny_things: 2 });
       expect(
