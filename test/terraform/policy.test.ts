@@ -111,6 +111,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       FANPULSE_RAW_GZIP: 'false',
       FANPULSE_RUN_BUDGET_SECONDS: '480',
       FANPULSE_PUBSUB_BATCH_MS: '5',
+      FANPULSE_SECRET_PREFIX: 'fanpulse-',
     };
     for (const name of [...names, ...perKind]) expect(sample, name).to.have.property(name);
     const config = loadPlatformConfig(sample);
@@ -122,6 +123,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       stateStore: 'gcs',
       stateBucket: 'my-project-fanpulse-raw',
       topicPrefix: 'fanpulse-',
+      secretPrefix: 'fanpulse-',
       pubsubBatchMs: 5,
     });
     expect(() => loadSubscriberConfig(sample)).not.to.throw();
