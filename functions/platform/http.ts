@@ -9,28 +9,25 @@ import ky, {
   isHTTPError,
   isNetworkError,
   isTimeoutError,
+  type Hooks,
   type KyInstance,
+  type RetryOptions,
 } from 'ky';
 import type { Clock } from './clock.js';
 import type { HttpPolicyConfig } from './config.js';
-import { DeferredError, SourceHttpError, TransientError, type FailureKind } from './errors.js';
+import { DeferredError, SourceHttpError, TransientError } from './errors.js';
+import { backoffMs, defaultVerdict, type Classifier, type Verdict } from './http-verdict.js';
 import { penaltyOf, type PenaltySettings } from './penalty-box.js';
 import { assertTimeLeft, countRequest } from './run-scope.js';
 
-/** What a source says a failed answer means. */
-export type Verdict =
-  | { action: 'retry' }
-  | { action: 'wait'; seconds: number | null; quota?: string }
-  | { action: 'defer'; reason: string; seconds: number | null; quota?: string }
-  | { action: 'fail'; kind: FailureKind; reason: string };
-
-export interface FailedAnswer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-
-export type Classifier = (answer: FailedAnswer) => Verdict | undefined;
+export {
+  backoffMs,
+  defaultVerdict,
+  parseRetryAfter,
+  type Classifier,
+  type FailedAnswer,
+  type Verdict,
+} from './http-verdict.js';
 
 export interface SourceHttpOptions {
   source: string;
@@ -66,43 +63,20 @@ export interface SourceHttp {
   readonly calls: number;
 }
 
-export function parseRetryAfter(value: string | null, now: Date): number | null {
-  if (value === null || value.trim() === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
-}
-
-export function defaultVerdict(answer: FailedAnswer, now: Date): Verdict {
-  const { status } = answer;
-  if (status === 429)
-    return { action: 'wait', seconds: parseRetryAfter(answer.headers.get('retry-after'), now) };
-  if (status === 408 || status >= 500) return { action: 'retry' };
-  if (status === 401 || status === 403)
-    return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
-  return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
-}
-
-/** Full jitter over a capped exponential: spreads retries of many instances apart. */
-export function backoffMs(attempt: number, policy: HttpPolicyConfig, random: () => number): number {
-  const ceiling = Math.min(
-    policy.backoffMaxMs,
-    policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1),
-  );
-  return Math.round(random() * ceiling);
-}
-
 const TOKEN_REFRESHED = 'TOKEN_REFRESHED';
 const MALFORMED_JSON = 'MALFORMED_JSON';
 
-export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
-  const { policy, clock } = options;
-  const random = options.random ?? Math.random;
-  let calls = 0;
-  const verdicts = new WeakMap<Error, Verdict>();
+/** How failed answers are judged (cached per error: ky and translate both ask). */
+interface Judge {
+  verdictOf(error: HTTPError): Verdict;
+  withinBudget(seconds: number | null): boolean;
+  /** Records the penalty a failed answer asks for, once per answer. */
+  recordPenalty(error: unknown): Promise<void>;
+}
 
+function judge(options: SourceHttpOptions): Judge {
+  const verdicts = new WeakMap<Error, Verdict>();
+  const penalized = new WeakSet<Error>();
   const verdictOf = (error: HTTPError): Verdict => {
     const cached = verdicts.get(error);
     if (cached) return cached;
@@ -111,97 +85,120 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       body: error.data,
       headers: error.response.headers,
     };
-    const verdict = options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
+    const verdict = options.classify?.(answer) ?? defaultVerdict(answer, options.clock.now());
     verdicts.set(error, verdict);
     return verdict;
   };
-
-  const withinBudget = (seconds: number | null) =>
-    seconds === null || seconds <= policy.retryAfterBudgetSeconds;
-
-  // One record per failed answer, whether ky retries it (beforeRetry) or gives up (send).
-  const penalized = new WeakSet<Error>();
-  const recordPenalty = async (error: unknown): Promise<void> => {
-    if (!options.penalty || !isHTTPError(error) || penalized.has(error)) return;
-    penalized.add(error);
-    const penalty = penaltyOf(verdictOf(error), error.response.status, options.penalty);
-    if (penalty)
-      await options.penalty.box.record(
-        penalty.quota,
-        penalty.seconds,
-        `${options.source}: ${penalty.reason}`,
-      );
+  return {
+    recordPenalty: async (error) => {
+      if (!options.penalty || !isHTTPError(error) || penalized.has(error)) return;
+      penalized.add(error);
+      const penalty = penaltyOf(verdictOf(error), error.response.status, options.penalty);
+      if (penalty)
+        await options.penalty.box.record(
+          penalty.quota,
+          penalty.seconds,
+          `${options.source}: ${penalty.reason}`,
+        );
+    },
+    verdictOf,
+    withinBudget: (seconds) =>
+      seconds === null || seconds <= options.policy.retryAfterBudgetSeconds,
   };
+}
 
+/** Which failures ky retries: by verdict for answers; network errors and timeouts always. */
+function retryOptions(policy: HttpPolicyConfig, { verdictOf, withinBudget }: Judge): RetryOptions {
+  return {
+    limit: policy.retries,
+    methods: ['get', 'post'],
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    afterStatusCodes: [],
+    delay: () => 0,
+    retryOnTimeout: true,
+    shouldRetry: ({ error }) => {
+      if (isHTTPError(error)) {
+        const verdict = verdictOf(error);
+        if (verdict.action === 'retry') return true;
+        if (verdict.action === 'wait') return withinBudget(verdict.seconds);
+        return false;
+      }
+      if (isNetworkError(error) || isTimeoutError(error)) return true;
+      return undefined;
+    },
+  };
+}
+
+/** Credentials on every request; one token refresh on a 401; unreadable JSON is retried. */
+function answerHooks(options: SourceHttpOptions): Pick<Hooks, 'beforeRequest' | 'afterResponse'> {
+  return {
+    beforeRequest: [
+      async ({ request }) => {
+        await options.authorize?.(request.headers, false);
+      },
+    ],
+    afterResponse: [
+      async ({ request, response, options: requestOptions }) => {
+        options.observe?.(response);
+        const state = requestOptions.context as { refreshed?: boolean };
+        if (response.status === 401 && options.authorize && !state.refreshed) {
+          state.refreshed = true;
+          const headers = new Headers(request.headers);
+          await options.authorize(headers, true);
+          return ky.retry({
+            request: new Request(request, { headers }),
+            code: TOKEN_REFRESHED,
+            delay: 0,
+          });
+        }
+        if (response.ok && isJson(response)) {
+          const text = await response.text();
+          if (!isParsableJson(text)) return ky.retry({ code: MALFORMED_JSON });
+        }
+        return undefined;
+      },
+    ],
+  };
+}
+
+/**
+ * The wait before a retry: Retry-After within the budget, else jittered backoff; never past
+ * the run's deadline (the DeferredError thrown here reaches the caller unchanged).
+ */
+function waitBeforeRetry(
+  options: SourceHttpOptions,
+  { verdictOf, recordPenalty }: Judge,
+): NonNullable<Hooks['beforeRetry']> {
+  const random = options.random ?? Math.random;
+  return [
+    async ({ error, retryCount }) => {
+      if (isForceRetryError(error) && error.message.includes(TOKEN_REFRESHED)) return;
+      const verdict = isHTTPError(error) ? verdictOf(error) : null;
+      await recordPenalty(error);
+      const waitMs =
+        verdict?.action === 'wait' && verdict.seconds !== null
+          ? verdict.seconds * 1000
+          : backoffMs(retryCount, options.policy, random);
+      assertTimeLeft(options.clock.now(), options.source, waitMs);
+      await options.clock.sleep(waitMs);
+    },
+  ];
+}
+
+export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
+  let calls = 0;
+  const judged = judge(options);
   const client: KyInstance = ky.create({
     prefix: options.baseUrl,
-    timeout: policy.timeoutMs,
+    timeout: options.policy.timeoutMs,
     throwHttpErrors: true,
     fetch: (input, init) => {
       calls += 1;
       countRequest(options.source);
       return fetch(input, init);
     },
-    retry: {
-      limit: policy.retries,
-      methods: ['get', 'post'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
-      afterStatusCodes: [],
-      delay: () => 0,
-      retryOnTimeout: true,
-      shouldRetry: ({ error }) => {
-        if (isHTTPError(error)) {
-          const verdict = verdictOf(error);
-          if (verdict.action === 'retry') return true;
-          if (verdict.action === 'wait') return withinBudget(verdict.seconds);
-          return false;
-        }
-        if (isNetworkError(error) || isTimeoutError(error)) return true;
-        return undefined;
-      },
-    },
-    hooks: {
-      beforeRequest: [
-        async ({ request }) => {
-          await options.authorize?.(request.headers, false);
-        },
-      ],
-      afterResponse: [
-        async ({ request, response, options: requestOptions }) => {
-          options.observe?.(response);
-          const state = requestOptions.context as { refreshed?: boolean };
-          if (response.status === 401 && options.authorize && !state.refreshed) {
-            state.refreshed = true;
-            const headers = new Headers(request.headers);
-            await options.authorize(headers, true);
-            return ky.retry({
-              request: new Request(request, { headers }),
-              code: TOKEN_REFRESHED,
-              delay: 0,
-            });
-          }
-          if (response.ok && isJson(response)) {
-            const text = await response.text();
-            if (!isParsableJson(text)) return ky.retry({ code: MALFORMED_JSON });
-          }
-          return undefined;
-        },
-      ],
-      beforeRetry: [
-        async ({ error, retryCount }) => {
-          if (isForceRetryError(error) && error.message.includes(TOKEN_REFRESHED)) return;
-          const verdict = isHTTPError(error) ? verdictOf(error) : null;
-          await recordPenalty(error);
-          const waitMs =
-            verdict?.action === 'wait' && verdict.seconds !== null
-              ? verdict.seconds * 1000
-              : backoffMs(retryCount, policy, random);
-          // No wait runs past the run's deadline: ky passes this DeferredError on unchanged.
-          assertTimeLeft(clock.now(), options.source, waitMs);
-          await clock.sleep(waitMs);
-        },
-      ],
-    },
+    retry: retryOptions(options.policy, judged),
+    hooks: { ...answerHooks(options), beforeRetry: waitBeforeRetry(options, judged) },
   });
 
   const send = async (
@@ -214,7 +211,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     },
   ): Promise<JsonAnswer> => {
     // Stop starting work at the deadline, and never call while the quota is penalized.
-    assertTimeLeft(clock.now(), options.source);
+    assertTimeLeft(options.clock.now(), options.source);
     if (options.penalty)
       await options.penalty.box.check(options.penalty.quotas, `${options.source} ${path}`);
     try {
@@ -231,8 +228,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         headers: response.headers,
       };
     } catch (error) {
-      await recordPenalty(error);
-      throw translate(error, options.source, verdictOf, withinBudget);
+      await judged.recordPenalty(error);
+      throw translate(error, options.source, judged.verdictOf, judged.withinBudget);
     }
   };
 

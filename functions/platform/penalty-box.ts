@@ -5,7 +5,7 @@
 // because hammering a rate-limited API lengthens the penalty.
 import { z } from 'zod';
 import type { Clock } from './clock.js';
-import type { Verdict } from './http.js';
+import type { Verdict } from './http-verdict.js';
 import type { Services } from './runtime.js';
 import { DeferredError } from './errors.js';
 import { StateConflictError, type StateStore } from './state.js';

@@ -11,7 +11,7 @@ import { MemoryQueue } from '../../functions/platform/queue.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { catalog } from '../../functions/sources/all.js';
-import { artistCatalogParams } from '../../functions/sources/spotify/artist-catalog-job.js';
+import { artistCatalogParams } from '../../functions/sources/spotify/artist-catalog-ref.js';
 import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { installCatalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';

@@ -1,45 +1,24 @@
 // One Spotify client per process (per Services), so its token is reused across runs of a
 // warm function instance instead of being fetched per run or per call.
-import type { JobContext } from '../../core/job.js';
-import type { Services } from '../../platform/runtime.js';
+import { sourceClient } from '../../core/source-client.js';
 import { penaltyBoxFor } from '../../platform/penalty-box.js';
-import { requestsOfRun } from '../../platform/run-scope.js';
 import { SpotifyClient } from './client.js';
 import { loadSpotifyConfig } from './config.js';
 
-const clients = new WeakMap<Services, Promise<SpotifyClient>>();
-
-export function spotifyClientFor(services: Services): Promise<SpotifyClient> {
-  let client = clients.get(services);
-  if (!client) {
-    client = services.secrets().then(
-      (secrets) =>
-        new SpotifyClient({
-          config: loadSpotifyConfig(services.env),
-          policy: services.config.http,
-          clock: services.clock,
-          secrets,
-          redactor: services.redactor,
-          penalty: penaltyBoxFor(services),
-        }),
-    );
-    clients.set(services, client);
-  }
-  return client;
-}
+const spotify = sourceClient(
+  'spotify',
+  async (services) =>
+    new SpotifyClient({
+      config: loadSpotifyConfig(services.env),
+      policy: services.config.http,
+      clock: services.clock,
+      secrets: await services.secrets(),
+      redactor: services.redactor,
+      penalty: penaltyBoxFor(services),
+    }),
+  // API and token requests both count for the run.
+  ['spotify', 'spotify-accounts'],
+);
 
 /** Runs `work` with the client and adds the requests it sent to the run's API-call count. */
-export async function withSpotify<T>(
-  ctx: JobContext,
-  work: (client: SpotifyClient) => Promise<T>,
-): Promise<T> {
-  const client = await spotifyClientFor(ctx.services);
-  // Concurrent runs share the client: count this run's own requests (API and token).
-  const sent = () => requestsOfRun(['spotify', 'spotify-accounts'], () => client.calls);
-  const before = sent();
-  try {
-    return await work(client);
-  } finally {
-    ctx.countCalls('spotify', sent() - before);
-  }
-}
+export const withSpotify = spotify.withClient;
