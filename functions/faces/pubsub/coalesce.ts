@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { canonicalJson, stableId } from '../../platform/hash.js';
 import type { JobMessage } from '../../platform/queue.js';
 import { StateConflictError, type StateStore } from '../../platform/state.js';
-import type { RunIdentityOfDelivery } from './republish.js';
+
+/** The run a delivery belongs to (its run id and run time). */
+interface RunIdentity {
+  runId: string;
+  runTime: Date;
+}
 
 const newestSchema = z.object({ runId: z.string(), runTime: z.string(), job: z.string() });
 
@@ -17,7 +22,7 @@ export function coalesceKey(message: Pick<JobMessage, 'job' | 'params'>): string
 export async function markNewestDeferral(
   state: StateStore,
   message: JobMessage,
-  identity: RunIdentityOfDelivery,
+  identity: RunIdentity,
 ): Promise<void> {
   const key = coalesceKey(message);
   for (let attempt = 1; ; attempt++) {
@@ -41,7 +46,7 @@ export async function markNewestDeferral(
 export async function supersededBy(
   state: StateStore,
   message: JobMessage,
-  identity: RunIdentityOfDelivery,
+  identity: RunIdentity,
 ): Promise<string | null> {
   const current = await state.get(coalesceKey(message), newestSchema);
   if (!current || current.value.runId === identity.runId) return null;
