@@ -13,7 +13,7 @@ import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 async function main(): Promise<void> {
   const episodes = Number(process.argv[2] ?? 1000);
   const tier = (process.argv[3] ?? 'development') as Tier;
-  const sandbox = new SpotifySandbox({ tier });
+  const sandbox = new SpotifySandbox({ tier, contract: false });
   installPodcasts(sandbox, new PodcastCatalog({ dataHackersEpisodes: episodes }));
   await sandbox.start();
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-'));

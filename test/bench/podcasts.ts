@@ -19,7 +19,7 @@ async function showsCalls(
   tier: Tier,
   limit: number,
 ): Promise<{ calls: number; minimum: number; rows: number }> {
-  const sandbox = new SpotifySandbox({ tier });
+  const sandbox = new SpotifySandbox({ tier, contract: false });
   installPodcasts(sandbox, new PodcastCatalog());
   await sandbox.start();
   const warehouse = await openDuckDbWarehouse(':memory:');
