@@ -74,10 +74,18 @@ describe('replay and the CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows.filter((r) => r.table === 'spotify_episodes')).to.have.length(137);
-    expect(rows.filter((r) => r.table === 'spotify_episode_mentions')).to.have.length(137);
+    // The show answer embedded the first 50 episodes; the episode pages carry the other 87.
+    expect(rows.filter((r) => r.table === 'spotify_episodes')).to.have.length(87);
+    expect(rows.filter((r) => r.table === 'spotify_episode_mentions')).to.have.length(87);
     expect(rows.every((r) => r.run_id === 'map-run')).to.equal(true);
-    expect(stderr).to.match(/nulled_field:duration_ms":2/);
+    expect(stderr).to.match(/nulled_field:duration_ms":1/);
+    const show = summary.rawObjects.find((p) => p.includes('/show/'))!;
+    const fromShow = (await exec(NODE, [CLI, 'map', 'show', join(h.dataDir, show)])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(fromShow.filter((r) => r.table === 'spotify_shows')).to.have.length(1);
+    expect(fromShow.filter((r) => r.table === 'spotify_episodes')).to.have.length(50);
     const failed = await exec(NODE, [CLI, 'map', 'show_episodes', CLI]).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
