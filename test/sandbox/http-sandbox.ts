@@ -88,6 +88,13 @@ export class HttpSandbox {
     return this;
   }
 
+  /** A route ahead of the existing ones (a test that changes what the sandbox itself says). */
+  override(method: string, path: string, handler: Handler): this {
+    this.route(method, path, handler);
+    this.routes.unshift(this.routes.pop()!);
+    return this;
+  }
+
   inject(fault: Fault): this {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
     return this;
