@@ -29,6 +29,8 @@ export async function startCatalogueHarness(options: {
   catalogue: Catalogue;
   env?: Record<string, string>;
   dataDir?: string;
+  /** Tracks the sandbox relinks in any market: requested id → playable id. */
+  relink?: ReadonlyMap<string, string>;
 }): Promise<CatalogueHarness> {
   const queue = new MemoryQueue();
   const { harness, nextRunId } = await startSandboxHarness({
@@ -38,7 +40,7 @@ export async function startCatalogueHarness(options: {
         now: () => clock.now().getTime(),
       });
       installPodcasts(sandbox, new PodcastCatalog());
-      installCatalogue(sandbox, options.catalogue);
+      installCatalogue(sandbox, options.catalogue, { relink: options.relink ?? new Map() });
       return sandbox;
     },
     tempPrefix: 'fanpulse-catalogue-',
