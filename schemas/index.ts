@@ -3,6 +3,8 @@
 import { latestViewOf, type TableDef, type ViewDef } from './define.js';
 import { dataQuality, jobRuns } from './platform.js';
 import {
+  currentEpisodes,
+  episodePresence,
   episodesMentioningTerms,
   spotifyEpisodeMentions,
   spotifyEpisodes,
@@ -23,7 +25,12 @@ export const tables: readonly TableDef[] = [
   ...eventTables,
 ];
 
-const customViews: readonly ViewDef[] = [episodesMentioningTerms, ...catalogueViews];
+const customViews: readonly ViewDef[] = [
+  episodesMentioningTerms,
+  episodePresence,
+  currentEpisodes,
+  ...catalogueViews,
+];
 
 export const views: readonly ViewDef[] = [...tables.map(latestViewOf), ...customViews];
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
+import { DATA_HACKERS_ID, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 describe('Spotify podcast jobs against the sandbox', () => {
@@ -77,6 +77,30 @@ describe('Spotify podcast jobs against the sandbox', () => {
     const [count] = await h.query('SELECT count(*) AS n FROM latest_spotify_shows');
     expect(count?.n).to.equal(41);
     expect(h.sandbox.calls((r) => r.path === '/v1/search')).to.equal(5);
+  });
+
+  it('episodes that leave the listing stay visible as removed, with their last_seen_at', async () => {
+    const podcasts = new PodcastCatalog();
+    h = await startHarness({ podcasts });
+    const params = { showId: DATA_HACKERS_ID };
+    expect((await h.run({ job: 'spotify.podcast_episodes', params })).outcome).to.equal(
+      'succeeded',
+    );
+    // The two newest episodes (#136, #137) are taken down.
+    podcasts.showById(DATA_HACKERS_ID)!.episodes = 135;
+    h.clock.advance(24 * 3600_000);
+    expect((await h.run({ job: 'spotify.podcast_episodes', params })).outcome).to.equal(
+      'succeeded',
+    );
+    const removed = await h.query(
+      `SELECT name, first_seen_at, last_seen_at FROM spotify_episode_presence WHERE removed ORDER BY name`,
+    );
+    expect(removed.map((r) => String(r.name).split(' ')[0])).to.deep.equal(['#136', '#137']);
+    expect(String(removed[0]?.last_seen_at)).to.match(/2026-11-20/);
+    const [current] = await h.query('SELECT count(*) AS n FROM spotify_current_episodes');
+    expect(current?.n).to.equal(135);
+    const [all] = await h.query('SELECT count(*) AS n FROM latest_spotify_episodes');
+    expect(all?.n).to.equal(137);
   });
 
   it('collects the first 50 shows in 5 search calls of 10 in the development tier', async () => {

@@ -119,6 +119,8 @@ export function assertNoViolations(sandbox: { violations?: readonly string[] }):
 export interface HarnessOptions {
   tier?: Tier;
   catalog?: PodcastCatalogOptions;
+  /** A catalog the test keeps a handle on (to change content between runs). */
+  podcasts?: PodcastCatalog;
   env?: Record<string, string>;
   overrides?: ServiceOverrides;
   tokenTtlSeconds?: number;
@@ -132,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         now: () => clock.now().getTime(),
         ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
       });
-      installPodcasts(sandbox, new PodcastCatalog(options.catalog));
+      installPodcasts(sandbox, options.podcasts ?? new PodcastCatalog(options.catalog));
       // Malformed episodes are deliberately outside the contract.
       if (options.catalog?.malformedEvery)
         sandbox.allowViolations(
