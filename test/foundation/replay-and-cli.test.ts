@@ -46,6 +46,26 @@ describe('replay and the CLI', () => {
     ).to.deep.equal(mentionsBefore);
   });
 
+  it('applies a new mention term to episodes already collected, without calling Spotify', async () => {
+    h = await startHarness();
+    await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } }, 'live-t');
+    const calls = h.sandbox.log.length;
+    const replay = await h.run({
+      job: 'platform.replay',
+      params: { from: '2026-11-20', to: '2026-11-20', terms: ['time de dados'] },
+    });
+    expect(replay.outcome, replay.error ?? '').to.equal('succeeded');
+    expect(h.sandbox.log.length).to.equal(calls);
+    const counts = await h.query(
+      `SELECT term, count(*) AS n FROM spotify_episodes_mentioning_terms GROUP BY term ORDER BY term`,
+    );
+    const expected = Math.ceil((137 - 4) / 9);
+    expect(counts).to.deep.equal([
+      { term: 'Grupo Boticário', n: expected },
+      { term: 'time de dados', n: expected },
+    ]);
+  });
+
   it('replays nothing outside the date range', async () => {
     h = await startHarness();
     await h.run({ job: 'spotify.podcast_shows', params: { limit: 10 } });
