@@ -38,17 +38,26 @@ export function wordsOf(text: string): string[] {
  * spaces (Hangul, Han, kana, Thai) the needle matches inside the text.
  */
 export function mentions(haystack: string | null | undefined, needle: string): boolean {
-  if (!haystack) return false;
+  return mentionMatcher(needle)(haystack);
+}
+
+/** `mentions` with the needle prepared once, for matching one term against many texts. */
+export function mentionMatcher(needle: string): (haystack: string | null | undefined) => boolean {
   const target = wordsOf(needle).join('');
-  if (target.length === 0) return false;
-  const words = wordsOf(haystack);
-  if (UNSPACED.test(target)) return words.join('').includes(target);
-  for (let i = 0; i < words.length; i++) {
-    let joined = '';
-    for (let j = i; j < words.length && joined.length < target.length; j++) {
-      joined += words[j];
-      if (joined === target) return true;
+  const unspaced = UNSPACED.test(target);
+  return (haystack) => {
+    if (!haystack || target.length === 0) return false;
+    const words = wordsOf(haystack);
+    if (unspaced) return words.join('').includes(target);
+    for (let i = 0; i < words.length; i++) {
+      // Only a word that starts the target can start a match.
+      if (!target.startsWith(words[i]!)) continue;
+      let joined = '';
+      for (let j = i; j < words.length && joined.length < target.length; j++) {
+        joined += words[j];
+        if (joined === target) return true;
+      }
     }
-  }
-  return false;
+    return false;
+  };
 }

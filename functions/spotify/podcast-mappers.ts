@@ -18,7 +18,7 @@ import {
 import type { QualityCounters } from '../platform/quality.js';
 import { isRecord } from '../platform/fields.js';
 import type { RawLine, RunIdentity } from '../platform/raw-landing.js';
-import { mentions } from '../platform/text.js';
+import { mentionMatcher } from '../platform/text.js';
 import { largestImage, pageItems, readSpotifyRecord, releaseDate, spotifyUrl } from './fields.js';
 
 type ShowRow = RowOf<typeof spotifyShows>;
@@ -85,10 +85,11 @@ export function mentionRows(
   terms: readonly string[],
   run: RunIdentity,
 ): MentionRow[] {
+  const matchers = terms.map((term) => ({ term, matches: mentionMatcher(term) }));
   return episodes.flatMap((e) =>
-    terms.map((term) => {
-      const inName = mentions(e.name, term);
-      const inDescription = mentions(e.description, term);
+    matchers.map(({ term, matches }) => {
+      const inName = matches(e.name);
+      const inDescription = matches(e.description);
       return {
         episode_id: e.episode_id,
         show_id: e.show_id,
