@@ -3,9 +3,10 @@
 // collected_at goes to the fuller row (deterministically).
 import { expect } from 'chai';
 import type { TableDef } from '../../schemas/define.js';
-import { spotifyAlbums, spotifyTracks } from '../../schemas/spotify-catalogue.js';
+import { spotifyAlbums, spotifyTracks } from '../../functions/sources/spotify/catalogue-tables.js';
 import { insertIdFor, type Warehouse } from '../../functions/platform/warehouse.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { catalog } from '../../functions/sources/all.js';
 
 function row(table: TableDef, values: Record<string, unknown>) {
   const data: Record<string, unknown> = {};
@@ -20,7 +21,7 @@ function row(table: TableDef, values: Record<string, unknown>) {
 describe('latest_* views and simplified objects', () => {
   let w: Warehouse;
   beforeEach(async () => {
-    w = await openDuckDbWarehouse(':memory:');
+    w = await openDuckDbWarehouse(':memory:', catalog.schema);
     await w.ensureSchema();
   });
   afterEach(async () => w.close());

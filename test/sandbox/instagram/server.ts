@@ -8,7 +8,7 @@
 // climb with calls over a rolling hour; the Graph error envelope with the codes on demand
 // (graphError + inject); omitted fields.
 import { createHmac } from 'node:crypto';
-import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/instagram/config.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/sources/instagram/config.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
 import {
   cdnUrl,
