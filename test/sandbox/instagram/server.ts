@@ -20,6 +20,14 @@ import {
 } from './data.js';
 import { graphError, SANDBOX_IG_USER_ID } from './errors.js';
 import { FieldSyntaxError, parseFields, pick, type FieldSpec } from './fields.js';
+import {
+  DISCOVERY_MEDIA_FIELDS,
+  DISCOVERY_USER_FIELDS,
+  HASHTAG_MEDIA_FIELDS,
+  nonexisting,
+  OWN_USER_FIELDS,
+  unknownField,
+} from './node-fields.js';
 
 export { graphError, SANDBOX_IG_USER_ID };
 
@@ -48,66 +56,6 @@ export interface InstagramSandboxOptions {
 
 /** Oldest Graph API version still served (older ones expired). */
 export const OLDEST_GRAPH_VERSION = 24;
-
-/** Fields that exist on hashtag media (never the author: no username, no owner). */
-const HASHTAG_MEDIA_FIELDS = new Set([
-  'id',
-  'caption',
-  'children',
-  'comments_count',
-  'like_count',
-  'media_type',
-  'media_url',
-  'permalink',
-  'timestamp',
-]);
-/** Fields of an IG user reached through business_discovery. */
-const DISCOVERY_USER_FIELDS = new Set([
-  'id',
-  'ig_id',
-  'username',
-  'name',
-  'biography',
-  'website',
-  'profile_picture_url',
-  'followers_count',
-  'follows_count',
-  'media_count',
-  'media',
-]);
-/** Fields of media reached through business_discovery. */
-const DISCOVERY_MEDIA_FIELDS = new Set([
-  ...HASHTAG_MEDIA_FIELDS,
-  'media_product_type',
-  'thumbnail_url',
-  'username',
-  'is_comment_enabled',
-]);
-/** Fields of the app's own IG user node. */
-const OWN_USER_FIELDS = new Set([...DISCOVERY_USER_FIELDS, 'business_discovery']);
-
-function nonexisting(field: string, node: string): SandboxAnswer {
-  return graphError(100, {
-    message: `(#100) Tried accessing nonexisting field (${field}) on node type (${node})`,
-  });
-}
-
-/** The first requested field that does not exist on the node, with its nested ones. */
-function unknownField(
-  specs: readonly FieldSpec[],
-  allowed: ReadonlySet<string>,
-  nested: Record<string, ReadonlySet<string>> = {},
-): string | null {
-  for (const spec of specs) {
-    if (!allowed.has(spec.name)) return spec.name;
-    const inner = nested[spec.name];
-    if (inner && spec.fields) {
-      const bad = unknownField(spec.fields, inner);
-      if (bad) return bad;
-    }
-  }
-  return null;
-}
 
 const encode = (s: string) => Buffer.from(s).toString('base64url');
 const decode = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
