@@ -101,6 +101,15 @@ describe('Spotify podcast jobs against the sandbox', () => {
     expect(current?.n).to.equal(135);
     const [all] = await h.query('SELECT count(*) AS n FROM latest_spotify_episodes');
     expect(all?.n).to.equal(137);
+    // A listing cut short by a cap (counted) is not complete: it removes nothing.
+    h.clock.advance(24 * 3600_000);
+    const capped = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { ...params, maxEpisodes: 60 },
+    });
+    expect(capped.quality['spotify_episodes.page_cap_reached']).to.equal(1);
+    const [still] = await h.query('SELECT count(*) AS n FROM spotify_current_episodes');
+    expect(still?.n).to.equal(135);
   });
 
   it('collects the first 50 shows in 5 search calls of 10 in the development tier', async () => {
