@@ -62,6 +62,12 @@ describe('instagram: code 100 policy and appsecret_proof', () => {
     expect(s.failureKind).to.equal('permanent');
     expect(s.error).to.match(/nonexisting field \(bogus\)/);
     expect(h.apiLog()).to.have.length(1); // no next account after a request-wide error
+    // Permanent failures alert (log-based alert policies match severity ALERT).
+    expect(
+      h.logs
+        .entries()
+        .some((l) => l.severity === 'ALERT' && /failed permanently/.test(String(l.message))),
+    ).to.equal(true);
   });
 
   it('the sandbox answers code 100 for fields that do not exist, also inside business_discovery and for the author of hashtag media', async () => {
