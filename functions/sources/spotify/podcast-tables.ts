@@ -121,3 +121,6 @@ export const currentEpisodes = defineView({
   dependsOn: [episodePresence.name],
   sql: (ref) => `SELECT * FROM ${ref(episodePresence.name)} WHERE NOT removed`,
 });
+
+export const podcastTables = [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions] as const;
+export const podcastViews = [episodesMentioningTerms, episodePresence, currentEpisodes] as const;
