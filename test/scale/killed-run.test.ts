@@ -47,8 +47,8 @@ const cases: KillCase[] = [
     // Killed while the 8th of 12 episode pages is in flight.
     killAt: (r, log) => r.path.endsWith('/episodes') && episodePages(log).length === 8,
     skippedOnResume: (log) => {
-      // The resumed process starts at the page after its last checkpoint (7 pages done).
-      expect(episodePages(log)[0]?.query.offset).to.equal('350');
+      // The resumed process starts at the page that was in flight (its checkpoint: offset 400).
+      expect(episodePages(log)[0]?.query.offset).to.equal('400');
       expect(log.some((r) => /\/shows\/[^/]+$/.test(r.path))).to.equal(false);
     },
   },
