@@ -6,10 +6,13 @@
 //   charset 415 · empty/malformed body 400 · accepted and durable 200 · not durable 503
 //
 // Every rejection is logged with the source and the reason, never with the token, the
-// signature or the payload. functions-framework has parsed the body before this runs; a
-// JSON body it cannot parse is answered 400 by the framework itself (docs/events.md).
+// signature or the payload. The function reads its own body (platform/http-body.ts): the
+// framework's parsers are off for it, so a compressed body is never inflated past the
+// limit, and malformed JSON gets this function's JSON 400 and log line (docs/events.md).
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { errorMessage, failureKindOf } from '../platform/errors.js';
+import { readBody, readsOwnBody } from '../platform/http-body.js';
+import { takeOverBodyParsing } from '../platform/http-body-takeover.js';
 import { createLogger } from '../platform/logger.js';
 import type { Services } from '../platform/runtime.js';
 import { processServices } from '../pubsub/services.js';
@@ -60,7 +63,8 @@ function rawQueryOf(url: string): string {
 export function eventsHandler(
   getServices: () => Services = processServices,
 ): (req: Request, res: Response) => Promise<void> {
-  return async (req, res) => {
+  takeOverBodyParsing();
+  return readsOwnBody(async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     let services: Services | undefined;
     let instance: Instance;
@@ -77,7 +81,6 @@ export function eventsHandler(
     }
     const { config, collector } = instance;
     const method = req.method.toUpperCase();
-    const body = req.rawBody ?? Buffer.alloc(0);
     const url = req.originalUrl ?? req.url;
     const { source, token } = route(req.path, config);
     const sourceConfig = Object.hasOwn(config.sources, source) ? config.sources[source] : undefined;
@@ -91,7 +94,7 @@ export function eventsHandler(
       source: sourceConfig ? source : null,
       method,
       content_type: (req.header('content-type') ?? '').slice(0, 100),
-      bytes: body.length,
+      bytes: 0,
       client_ip: address,
     };
     const answer = (status: number, reason: string) => {
@@ -118,9 +121,11 @@ export function eventsHandler(
     if (!addressAllowed(config.allowLists[source] ?? null, address))
       return answer(403, 'sender address not allowed');
     const declared = Number(req.header('content-length') ?? 0);
-    const size = Math.max(body.length, Number.isFinite(declared) ? declared : 0);
-    if (method === 'POST' && size > config.maxBodyBytes)
-      return answer(413, `body over ${config.maxBodyBytes} bytes`);
+    // Read within the limit as sent and once decoded, before anything else looks at it.
+    const read = await readBody(req, config.maxBodyBytes, res);
+    if (!read.ok) return answer(read.status, read.reason);
+    const body = read.body;
+    facts.bytes = body.length;
     const rawQuery = rawQueryOf(url);
     if (rawQuery.length > config.maxBodyBytes)
       return answer(413, `query string over ${config.maxBodyBytes} bytes`);
@@ -181,5 +186,5 @@ export function eventsHandler(
       });
       res.status(503).json({ error: 'events not stored; retry later' });
     }
-  };
+  });
 }
