@@ -46,6 +46,10 @@ export interface LoggedRequest {
   query: Record<string, string>;
   status: number;
   faulted: boolean;
+  /** When it arrived, by `timeNow` (the harness's fake clock where one is wired). */
+  at: number;
+  /** The Retry-After (seconds) the answer asked for, if any. */
+  retryAfter?: number;
 }
 
 export class HttpSandbox {
@@ -59,6 +63,8 @@ export class HttpSandbox {
   private faults: Array<Fault & { left: number }> = [];
   readonly log: LoggedRequest[] = [];
   url = '';
+  /** The clock requests are logged by (tests wire their fake clock). */
+  timeNow: () => number = () => Date.now();
 
   route(method: string, path: string, handler: Handler): this {
     const keys: string[] = [];
@@ -123,6 +129,7 @@ export class HttpSandbox {
       query: Object.fromEntries(url.searchParams),
       status: 0,
       faulted: false,
+      at: this.timeNow(),
     };
     this.log.push(entry);
 
@@ -166,6 +173,9 @@ export class HttpSandbox {
 
   private send(res: ServerResponse, entry: LoggedRequest, answer: SandboxAnswer): void {
     entry.status = answer.status;
+    const retryAfter = Number(answer.headers?.['retry-after']);
+    if (Number.isFinite(retryAfter) && answer.headers?.['retry-after'])
+      entry.retryAfter = retryAfter;
     const body = answer.rawBody ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
     res.writeHead(answer.status, {
       'content-type': 'application/json; charset=utf-8',

@@ -28,8 +28,11 @@ export interface SandboxHarness<S> {
   clock: FakeClock;
   logs: ReturnType<typeof memorySink>;
   dataDir: string;
-  /** Runs like a Pub/Sub delivery: a completed run id is acknowledged without running. */
-  run(message: JobMessage, runId?: string): Promise<RunSummary>;
+  /**
+   * Runs like a Pub/Sub delivery: a completed run id is acknowledged without running.
+   * `runTime` is the publish time (stable across redeliveries); default: now.
+   */
+  run(message: JobMessage, runId?: string, runTime?: Date): Promise<RunSummary>;
   /** Runs even if the run id completed (a rerun on request). */
   rerun(message: JobMessage, runId: string): Promise<RunSummary>;
   query(sql: string): Promise<Array<Record<string, unknown>>>;
@@ -88,9 +91,12 @@ export async function startSandboxHarness<S extends Sandbox>(options: {
     clock,
     logs,
     dataDir,
-    run: (message, runId) => {
+    run: (message, runId, runTime) => {
       const next = nextRunId(options.runIdPrefix);
-      return runJobMessage(services, message, { runId: runId ?? next, runTime: clock.now() });
+      return runJobMessage(services, message, {
+        runId: runId ?? next,
+        runTime: runTime ?? clock.now(),
+      });
     },
     rerun: (message, runId) =>
       runJobMessage(services, message, { runId, runTime: clock.now(), rerun: true }),
