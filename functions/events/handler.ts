@@ -137,6 +137,7 @@ export function eventsHandler(
         body,
         rawQuery,
         method,
+        now: services.clock.now(),
       });
       if (!verdict.ok) return answer(401, verdict.reason);
     } catch (error) {
