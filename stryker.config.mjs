@@ -38,7 +38,14 @@ const modules = {
   },
   'events-handler': {
     mutate: ['functions/events/handler.ts', 'functions/platform/http-body.ts'],
-    tests: ['events/http', 'events/limits', 'events/auth', 'events/dedup', 'events/durability'],
+    tests: [
+      'foundation/http-body',
+      'events/http',
+      'events/limits',
+      'events/auth',
+      'events/dedup',
+      'events/durability',
+    ],
   },
   'http-policy': {
     mutate: ['functions/platform/http.ts'],

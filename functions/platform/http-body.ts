@@ -126,8 +126,12 @@ export function readBody(
       if (decoder) decoder.write(chunk);
       else keep(chunk);
     });
-    req.on('error', () => settle({ ok: false, status: 400, reason: 'request body incomplete' }));
-    req.on('aborted', () => settle({ ok: false, status: 400, reason: 'request body incomplete' }));
+    const incomplete: BodyRead = { ok: false, status: 400, reason: 'request body incomplete' };
+    req.on('error', () => settle(incomplete));
+    // The sender went away mid-body (after a complete body, 'close' changes nothing).
+    req.on('close', () => {
+      if (!req.complete) settle(incomplete);
+    });
     if (decoder) {
       decoder.on('data', (chunk: Buffer) => {
         if (!settled) keep(chunk);

@@ -47,7 +47,9 @@ describe('events function: configuration and normalisation rules', function () {
     expect(bad({ p1: { token: { in: ['path'] }, surprise: 1 } })).to.throw(/surprise/);
     expect(bad({})).to.throw(/at least one source/);
     const window = (timestamp: unknown) => ({ p1: { hmac: { header: 'x-sig', timestamp } } });
-    expect(bad(window({ header: 'x-ts', signed: '{body}' }))).to.throw(/\{timestamp\} and \{body\}/);
+    expect(bad(window({ header: 'x-ts', signed: '{body}' }))).to.throw(
+      /\{timestamp\} and \{body\}/,
+    );
     expect(bad(window({ header: 'x-ts', toleranceSeconds: 0 }))).to.throw(/toleranceSeconds/);
     expect(
       loadEventsConfig({ EVENTS_SOURCES: JSON.stringify(window({ header: 'x-ts' })) }).sources.p1
