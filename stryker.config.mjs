@@ -7,7 +7,7 @@
 // `MUTATE=events-handler,http-policy npm run mutate` limits a run to some modules.
 const modules = {
   'platform-ingest': {
-    mutate: ['functions/platform/ingest.ts'],
+    mutate: ['functions/core/ingest.ts'],
     tests: ['foundation/platform', 'foundation/podcast-jobs'],
   },
   rows: {
@@ -33,11 +33,11 @@ const modules = {
     tests: ['foundation/platform', 'foundation/podcast-jobs', 'adapters/gcp-adapters'],
   },
   'pubsub-subscriber': {
-    mutate: ['functions/pubsub/subscriber.ts'],
+    mutate: ['functions/faces/pubsub/subscriber.ts'],
     tests: ['pubsub/subscriber', 'pubsub/envelope', 'events/durability'],
   },
   'events-handler': {
-    mutate: ['functions/events/handler.ts', 'functions/platform/http-body.ts'],
+    mutate: ['functions/faces/events/handler.ts', 'functions/platform/http-body.ts'],
     tests: [
       'foundation/http-body',
       'events/http',

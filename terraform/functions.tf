@@ -27,7 +27,7 @@ locals {
     }
   }
 
-  # functions/platform/config.ts (and functions/pubsub/config.ts) read these.
+  # functions/platform/config.ts (and functions/faces/pubsub/config.ts) read these.
   common_env = {
     FANPULSE_BACKEND      = "gcp"
     GOOGLE_CLOUD_PROJECT  = var.project_id

@@ -1,5 +1,5 @@
 # The code is the source of truth: terraform/generated/*.json (written by
-# `npm run schedules` from functions/jobs/catalogue.ts and functions/deploy/manifest.ts)
+# `npm run schedules` from the source registry functions/sources/registry.ts and functions/deploy/manifest.ts)
 # and schemas/bigquery/ (written by `npm run schemas`) say which functions, topics,
 # secrets, schedules, tables and views exist. Terraform only adds names and settings.
 

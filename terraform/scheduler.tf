@@ -1,4 +1,4 @@
-# One Cloud Scheduler job per schedule of the job catalogue (functions/jobs/catalogue.ts,
+# One Cloud Scheduler job per schedule of the job catalogue (the jobs of functions/sources/*/source.ts,
 # exported to generated/schedules.json): it publishes the exact job message to the
 # topic of the job's source, where that source's function picks it up.
 resource "google_cloud_scheduler_job" "job" {

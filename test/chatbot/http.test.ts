@@ -5,9 +5,9 @@ import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import '../../functions/index.js';
-import { setChatRuntime } from '../../functions/chatbot/entry.js';
-import { CHAT_MAX_BODY_BYTES } from '../../functions/chatbot/handler.js';
-import { kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
+import { setChatRuntime } from '../../functions/faces/chatbot/entry.js';
+import { CHAT_MAX_BODY_BYTES } from '../../functions/faces/chatbot/handler.js';
+import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import {
   kakaoBody,
   messengerBody,

@@ -5,7 +5,7 @@
 // also be caught in flight: held mid-run and redelivered as if its instance was killed,
 // or held while a second delivery of its message runs and released afterwards.
 import { expect } from 'chai';
-import type { RunSummary } from '../../functions/jobs/run-job.js';
+import type { RunSummary } from '../../functions/core/runner.js';
 import type { FakeClock } from '../../functions/platform/clock.js';
 import type { JobMessage } from '../../functions/platform/queue.js';
 import type { Services } from '../../functions/platform/runtime.js';

@@ -8,7 +8,7 @@
 //   - raw objects: per (source, entity, run id) the requests whose answers were landed; a
 //     second object for the same run or a request landed twice is doubled, a request the
 //     reference landed and the faulted run did not is lost.
-import { tables } from '../../schemas/index.js';
+import { catalog } from '../../functions/sources/all.js';
 import { parseRawObjectPath, rawLineSchema } from '../../functions/platform/raw-landing.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';
 
@@ -49,7 +49,7 @@ function add(snapshot: Snapshot, id: string, value: string): void {
 export async function baseTables(query: Query): Promise<Snapshot> {
   const out: Snapshot = new Map();
   const drop = new Set(['collected_at', 'insert_id']);
-  for (const table of tables) {
+  for (const table of catalog.tables) {
     if (ATTEMPT_TABLES.has(table.name)) continue;
     for (const row of await query(`SELECT * FROM ${table.name}`)) {
       const id = [table.name, ...table.key.map((k) => String(row[k])), String(row.run_id)];

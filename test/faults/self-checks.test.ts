@@ -3,7 +3,7 @@
 // measure sees it. If one of these passes the bug, the suite could not have failed for it.
 import { expect } from 'chai';
 import { z } from 'zod';
-import type { RunSummary } from '../../functions/jobs/run-job.js';
+import type { RunSummary } from '../../functions/core/runner.js';
 import { randomInsertIds } from './failing-stores.js';
 import { withCase, type FaultCase, type StartedHarness } from './framework.js';
 import { instagramFaultCases } from './instagram-cases.js';

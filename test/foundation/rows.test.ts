@@ -2,7 +2,7 @@
 // batching at 500 rows, and what it records of the warehouse's answers.
 import { expect } from 'chai';
 import type { TableDef } from '../../schemas/define.js';
-import { tableByName } from '../../schemas/index.js';
+import { catalog } from '../../functions/sources/all.js';
 import { createLogger, memorySink } from '../../functions/platform/logger.js';
 import { QualityCounters } from '../../functions/platform/quality.js';
 import { RowWriter } from '../../functions/platform/rows.js';
@@ -13,8 +13,8 @@ import {
   type Warehouse,
 } from '../../functions/platform/warehouse.js';
 
-const episodes = tableByName('spotify_episodes');
-const shows = tableByName('spotify_shows');
+const episodes = catalog.tableByName('spotify_episodes');
+const shows = catalog.tableByName('spotify_shows');
 
 /** Every column present (NULL where not given), as mappers produce rows. */
 const nulls = (table: TableDef) =>

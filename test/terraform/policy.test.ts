@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { loadPlatformConfig } from '../../functions/platform/config.js';
-import { loadSubscriberConfig } from '../../functions/pubsub/config.js';
+import { loadSubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import {
   allResources,
   expr,
@@ -93,7 +93,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     expect(common.FANPULSE_BACKEND).to.equal('gcp');
     const sources =
       (await readFile('functions/platform/config.ts', 'utf8')) +
-      (await readFile('functions/pubsub/config.ts', 'utf8'));
+      (await readFile('functions/faces/pubsub/config.ts', 'utf8'));
     const functionEnv = expr(tf.locals.function_env);
     const perKind = [...functionEnv.matchAll(/\b(FANPULSE_[A-Z_]+) =/g)].map((m) => m[1]!);
     for (const name of [...names, ...perKind]) {
@@ -132,7 +132,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     const alerts = tf.locals.log_alerts as Record<string, unknown>;
     expect(Object.keys(alerts).sort()).to.deep.equal(Object.keys(metrics).sort());
     const code =
-      (await readFile('functions/jobs/run-job.ts', 'utf8')) +
+      (await readFile('functions/core/runner.ts', 'utf8')) +
       (await readFile('functions/platform/rows.ts', 'utf8'));
     const messages = Object.values(metrics).flatMap((m) =>
       [...m.filter.matchAll(/"([^"]+)"/g)].map((x) => x[1]!),

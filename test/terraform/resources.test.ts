@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { functionsExport } from '../../functions/deploy/manifest.js';
-import { schedulesExport } from '../../functions/jobs/schedules-export.js';
+import { schedulesExport } from '../../functions/deploy/terraform-exports.js';
 import { blocks, expr, loadTerraform, only, resource, type TerraformConfig } from './hcl.js';
 
 const SCHEMAS = 'schemas/bigquery';
