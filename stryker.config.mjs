@@ -24,6 +24,7 @@ const modules = {
       'foundation/platform',
       'foundation/schemas',
       'adapters/gcp-adapters',
+      'adapters/bigquery-errors',
       'adapters/podcast-slice-gcp',
       'events/durability',
     ],

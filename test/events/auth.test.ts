@@ -284,8 +284,12 @@ describe('events function: authentication', function () {
   it('answers 503 (the sender retries) when the token secret cannot be read', async () => {
     h = await startEventsHarness({ env: { EVENTS_TOKEN_APPSFLYER: '' } });
     const reply = await h.send(`/appsflyer/${TOKENS.appsflyer}?appsflyer_id=1&event_name=x`);
-    expect(reply.status).to.equal(503);
+    expect([reply.status, reply.json]).to.deep.equal([
+      503,
+      { error: 'temporarily unable to authenticate; retry later' },
+    ]);
     const alert = h.logs.entries().find((e) => e.severity === 'ALERT');
+    expect(alert?.message).to.equal('cannot read the secrets of an events source; answering 503');
     expect(alert?.source).to.equal('appsflyer');
     expect(String(alert?.error)).to.include('EVENTS_TOKEN_APPSFLYER');
     expect(await count()).to.equal(0);

@@ -130,6 +130,35 @@ describe('readBody: the HTTP functions read their own body within a limit', () =
     expect(s.reads.at(-1)).to.deep.equal({ ok: true, body: Buffer.from('kept') });
   });
 
+  it('drains a refused body so the sender reads the 413, and closes the connection', async () => {
+    // 600 KB sent in pieces with no Content-Length: refused after the first KB, the rest
+    // read and dropped; the answer arrives whole, with Connection: close.
+    const pieces = Array.from({ length: 600 }, () => Buffer.alloc(1024, 'q'));
+    const answer = await new Promise<{ status: number; connection: string; body: string }>(
+      (resolve, reject) => {
+        const req = request(s.url, { method: 'POST' }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              connection: String(res.headers.connection),
+              body: Buffer.concat(parts).toString('utf8'),
+            }),
+          );
+        });
+        req.on('error', reject);
+        for (const p of pieces) req.write(p);
+        req.end();
+      },
+    );
+    expect(answer).to.deep.equal({
+      status: 413,
+      connection: 'close',
+      body: JSON.stringify({ error: `body over ${LIMIT} bytes` }),
+    });
+  });
+
   it('says a body that stopped halfway is incomplete', async () => {
     let server: Server | undefined;
     const read = await new Promise<BodyRead>((resolve) => {

@@ -120,7 +120,6 @@ export function eventsHandler(
     }
     if (!addressAllowed(config.allowLists[source] ?? null, address))
       return answer(403, 'sender address not allowed');
-    const declared = Number(req.header('content-length') ?? 0);
     // Read within the limit as sent and once decoded, before anything else looks at it.
     const read = await readBody(req, config.maxBodyBytes, res);
     if (!read.ok) return answer(read.status, read.reason);
@@ -155,7 +154,6 @@ export function eventsHandler(
         contentType: req.header('content-type'),
         body,
         rawQuery,
-        declaredLength: Number.isFinite(declared) ? declared : 0,
       },
       config.maxPerRequest,
     );
