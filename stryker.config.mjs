@@ -8,7 +8,7 @@
 const modules = {
   'platform-ingest': {
     mutate: ['functions/core/ingest.ts'],
-    tests: ['foundation/platform', 'foundation/podcast-jobs'],
+    tests: ['foundation/ingest-helpers', 'foundation/platform', 'foundation/podcast-jobs'],
   },
   rows: {
     mutate: ['functions/platform/rows.ts'],
@@ -35,7 +35,7 @@ const modules = {
   },
   'pubsub-subscriber': {
     mutate: ['functions/faces/pubsub/subscriber.ts'],
-    tests: ['pubsub/subscriber', 'pubsub/envelope', 'events/durability'],
+    tests: ['pubsub/subscriber', 'pubsub/subscriber-logs', 'pubsub/envelope', 'events/durability'],
   },
   'events-handler': {
     mutate: ['functions/faces/events/handler.ts', 'functions/platform/http-body.ts'],
@@ -50,7 +50,7 @@ const modules = {
   },
   'http-policy': {
     mutate: ['functions/platform/http.ts'],
-    tests: ['foundation/http-policy', 'foundation/platform'],
+    tests: ['foundation/http-verdicts', 'foundation/http-policy', 'foundation/platform'],
   },
 };
 
