@@ -76,9 +76,16 @@ export default {
   // Two cores shared with other work.
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
   timeoutMS: 15000,
-  ignorePatterns: ['dist', 'reports', 'terraform/.terraform', '.fanpulse', '*.duckdb*'],
-  tempDirName: '.stryker-tmp',
+  ignorePatterns: [
+    'dist',
+    'reports',
+    '.stryker-tmp*',
+    'terraform/.terraform',
+    '.fanpulse',
+    '*.duckdb*',
+  ],
+  tempDirName: process.env.MUTATE_TMP ?? '.stryker-tmp',
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: process.env.MUTATE_REPORT ?? 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false },
 };

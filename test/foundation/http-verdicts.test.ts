@@ -2,7 +2,12 @@
 // the jittered backoff.
 import { expect } from 'chai';
 import { loadPlatformConfig } from '../../functions/platform/config.js';
-import { backoffMs, defaultVerdict, parseRetryAfter } from '../../functions/platform/http.js';
+import {
+  backoffMs,
+  defaultVerdict,
+  parseRetryAfter,
+  redactUrl,
+} from '../../functions/platform/http.js';
 
 const now = new Date('2026-11-20T10:00:00Z');
 const answer = (status: number, headers: Record<string, string> = {}) => ({
@@ -58,5 +63,17 @@ describe('HTTP policy: Retry-After, verdicts, backoff', () => {
     expect(backoffMs(0, policy, () => 1)).to.equal(100);
     expect(backoffMs(3, policy, () => 0.5)).to.equal(200);
     expect(backoffMs(3, policy, () => 0)).to.equal(0);
+  });
+
+  it('redacts tokens and secrets in URLs, whatever their case, and nothing else', () => {
+    expect(
+      redactUrl('https://api.example/a?access_token=abc&b=1&client_secret=s&TOKEN=t&token=u'),
+    ).to.equal(
+      'https://api.example/a?access_token=[REDACTED]&b=1&client_secret=[REDACTED]&TOKEN=[REDACTED]&token=[REDACTED]',
+    );
+    expect(redactUrl('https://api.example/a?mytoken=1&page_token=2')).to.equal(
+      'https://api.example/a?mytoken=1&page_token=2',
+    );
+    expect(redactUrl('https://api.example/token=x')).to.equal('https://api.example/token=x');
   });
 });

@@ -7,7 +7,7 @@ import {
   TransientError,
 } from '../../functions/platform/errors.js';
 import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
-import { handleDelivery } from '../../functions/faces/pubsub/subscriber.js';
+import { handleDelivery, RedeliverError } from '../../functions/faces/pubsub/subscriber.js';
 import { catalog } from '../../functions/sources/all.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { gen2Event, type MessageSpec } from './events.js';
@@ -132,5 +132,35 @@ describe('Pub/Sub subscriber: the lines it writes for refused deliveries', () =>
         message_id: `s-${disposition}`,
       });
     }
+  });
+
+  it('makes a run id of a message id: unsafe characters replaced, at most 128 long', async () => {
+    const r = await deliver(gen2Event({ text: 'not json', messageId: `a/b c:${'9'.repeat(200)}` }));
+    expect(r.runId).to.equal(`a_b_c_${'9'.repeat(122)}`);
+  });
+
+  it('asks for redelivery with one short RedeliverError line, no stack', () => {
+    const error = new RedeliverError({
+      action: 'retry',
+      disposition: 'transient',
+      messageId: 'm-9',
+      runId: 'r-9',
+      summary: null,
+      republishedId: null,
+      reason: 'state down',
+    });
+    expect(error.name).to.equal('RedeliverError');
+    expect(error.message).to.equal('redeliver message m-9 (run r-9): transient: state down');
+    expect(error.stack).to.equal(`RedeliverError: ${error.message}`);
+    const bare = new RedeliverError({
+      action: 'retry',
+      disposition: 'transient',
+      messageId: null,
+      runId: null,
+      summary: null,
+      republishedId: null,
+      reason: null,
+    });
+    expect(bare.message).to.equal('redeliver message ? (run ?): transient');
   });
 });
