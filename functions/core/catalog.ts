@@ -1,16 +1,11 @@
 // What a set of sources adds up to: their jobs, schedules, mappers, tables and views. The
 // CLI, the deploy manifest and the schema generators read the catalogue of every source
 // (functions/sources/all.ts); a deployed function builds one over its own source only.
-import {
-  latestViewOf,
-  type TableDef,
-  type ViewDef,
-  type WarehouseSchema,
-} from '../../schemas/define.js';
-import type { EntityMapper } from './ingest.js';
+import type { TableDef, ViewDef, WarehouseSchema } from '../../schemas/define.js';
+import type { EntityMapper } from './mapper.js';
 import type { JobDefinition, Schedule } from './job.js';
 import { loadSource, type SourceEntry, type SourceModule } from './source.js';
-import { coreTables } from './tables.js';
+import { schemaOf } from './tables.js';
 
 /** What the runner needs: the jobs it may run and the mappers replay may use. */
 export interface JobCatalog {
@@ -50,8 +45,10 @@ function uniqueNames(kind: string, names: readonly string[]): void {
 export function catalogOf(sources: readonly SourceModule[]): Catalog {
   const jobs = sources.flatMap((s) => s.jobs);
   const mappers = sources.flatMap((s) => s.mappers);
-  const tables = [...coreTables, ...sources.flatMap((s) => s.tables)];
-  const views = [...tables.map(latestViewOf), ...sources.flatMap((s) => s.views)];
+  const { tables, views } = schemaOf(
+    sources.flatMap((s) => s.tables),
+    sources.flatMap((s) => s.views),
+  );
   uniqueNames(
     'job',
     jobs.map((j) => j.name),

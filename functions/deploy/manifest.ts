@@ -29,8 +29,13 @@ export interface DeployFunction {
   secrets: string[];
   /** Raw bucket (raw landing and the state store): read-write, read or none. */
   storage: 'read-write' | 'read' | 'none';
-  /** BigQuery dataset: write (insert rows, query), read (query) or none. */
+  /**
+   * BigQuery dataset: write (stream rows into existing tables, nothing else), read (read
+   * tables and views) or none. Terraform grants write as a row-insert custom role.
+   */
   warehouse: 'write' | 'read' | 'none';
+  /** Runs BigQuery query jobs (the chatbot's index); only these get bigquery.jobUser. */
+  queries: boolean;
   /** Invocable by anyone on the internet (webhooks); everything else is not. */
   public: boolean;
 }
@@ -53,7 +58,9 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
     secrets: [...source.secrets],
     // Platform jobs (replay) read raw objects; all keep run state in the same bucket.
     storage: 'read-write',
+    // Job runs stream rows (RowWriter → Warehouse.insert) and never query.
     warehouse: 'write',
+    queries: false,
     public: false,
   }));
   return [
@@ -69,6 +76,8 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
       secrets: [...CHATBOT_SECRET_IDS],
       storage: 'none',
       warehouse: 'read',
+      // The artist index (functions/chatbot/index-loader.ts) is built from queries.
+      queries: true,
       public: true,
     },
     {
@@ -82,6 +91,7 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
       secrets: [...EVENTS_SECRET_IDS],
       storage: 'none',
       warehouse: 'none',
+      queries: false,
       public: true,
     },
   ];

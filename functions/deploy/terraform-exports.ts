@@ -24,6 +24,11 @@ export interface ExportedSchedule {
   topic: string;
   /** The exact job message to publish (Pub/Sub data before base64). */
   message: string;
+  /**
+   * The message's params as an object, so an environment can override some of them
+   * (terraform: schedule_overrides) and Terraform re-encodes the message.
+   */
+  params: Record<string, unknown>;
   /** Pub/Sub message attributes to publish with it. */
   attributes: Record<string, string>;
 }
@@ -55,6 +60,7 @@ export function schedulesExport(sources: readonly SourceModule[] = allSources): 
         timeZone: s.timeZone,
         topic: topicForJob(s.job, ''),
         message: JSON.stringify({ job: s.job, params: s.params }),
+        params: s.params,
         attributes: { [SCHEDULE_ATTRIBUTE]: s.id },
       })),
     subscribers: sources.map((s) => ({

@@ -107,6 +107,7 @@ export function createServices(options: CreateServicesOptions = {}): Services {
           projectId: project,
           version: config.secretVersion,
           cacheSeconds: config.secretCacheSeconds,
+          prefix: config.secretPrefix,
           redactor,
           clock,
         });

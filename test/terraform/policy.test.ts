@@ -111,6 +111,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       FANPULSE_RAW_GZIP: 'false',
       FANPULSE_RUN_BUDGET_SECONDS: '480',
       FANPULSE_PUBSUB_BATCH_MS: '5',
+      FANPULSE_SECRET_PREFIX: 'fanpulse-',
     };
     for (const name of [...names, ...perKind]) expect(sample, name).to.have.property(name);
     const config = loadPlatformConfig(sample);
@@ -122,6 +123,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       stateStore: 'gcs',
       stateBucket: 'my-project-fanpulse-raw',
       topicPrefix: 'fanpulse-',
+      secretPrefix: 'fanpulse-',
       pubsubBatchMs: 5,
     });
     expect(() => loadSubscriberConfig(sample)).not.to.throw();
@@ -132,7 +134,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     const alerts = tf.locals.log_alerts as Record<string, unknown>;
     expect(Object.keys(alerts).sort()).to.deep.equal(Object.keys(metrics).sort());
     const code =
-      (await readFile('functions/core/runner.ts', 'utf8')) +
+      (await readFile('functions/core/run-summary.ts', 'utf8')) +
       (await readFile('functions/platform/rows.ts', 'utf8'));
     const messages = Object.values(metrics).flatMap((m) =>
       [...m.filter.matchAll(/"([^"]+)"/g)].map((x) => x[1]!),
