@@ -145,7 +145,7 @@ export interface FaultCase<H extends StartedHarness> {
   /** Extra deliveries of every message after success (Pub/Sub redelivery). */
   redeliveries?: number | undefined;
   inFlight?: InFlight | undefined;
-  /** Base and raw entries this scenario is documented to change (never doubles). */
+  /** Base and raw entries this scenario is documented to change (never doubled rows). */
   tolerated?: { match: (id: string) => boolean; why: string } | undefined;
   start(): Promise<H>;
   /** Requests the harness's source received (API and token calls, as the collector pays). */
@@ -185,6 +185,7 @@ export async function measureCase<H extends StartedHarness>(
       await rawObjects(await clean.services.rawStore()),
       await rawObjects(await faulted.services.rawStore()),
       tolerated,
+      true,
     ),
   };
   const sum = (k: 'compared' | 'lost' | 'doubled' | 'extra') =>

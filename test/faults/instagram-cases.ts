@@ -128,7 +128,7 @@ export const instagramFaultCases = (): Array<FaultCase<InstagramHarness>> =>
     redeliveries: scenario.redeliveries,
     inFlight: scenario.inFlight,
     tolerated: {
-      why: 'skipped items come back in the next run; a redelivery does not search a known hashtag again',
+      why: 'skipped items come back in the next run (whose requests differ, one may repeat); a redelivery does not search a known hashtag again',
       match: (id) => searchAnswer(id) || inRuns(id, scenario.skipsItemIn ?? []),
     },
     start: () => startInstagramHarness({ sandbox, env }),
