@@ -49,7 +49,7 @@ const modules = {
     ],
   },
   'http-policy': {
-    mutate: ['functions/platform/http.ts'],
+    mutate: ['functions/platform/http.ts', 'functions/platform/http-verdict.ts'],
     tests: ['foundation/http-verdicts', 'foundation/http-policy', 'foundation/platform'],
   },
 };
