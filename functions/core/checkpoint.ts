@@ -107,16 +107,23 @@ export async function openCheckpoint<S extends z.ZodType>(
 }
 
 /**
- * Called by the runner once rows are flushed and raw objects closed: an unfinished run keeps
- * its latest position for the redelivery; a finished one marks the checkpoint done.
+ * Called by the runner once rows are flushed and raw objects closed. A finished run marks its
+ * checkpoint done. A deferred run stopped before a request (deadline, penalty box, a wait it
+ * could not afford), so what it landed ends exactly at its latest position: that position is
+ * kept for the redelivery. A failed run may have landed an answer past it (a malformed page):
+ * its redelivery resumes from the last sealed position and rewrites the segment after it.
  */
 export async function settleCheckpoints(
   ctx: JobContext,
-  finished: boolean,
+  end: 'finished' | 'deferred' | 'failed',
   durable: boolean,
 ): Promise<void> {
   const run = runs.get(ctx);
-  if (!run || (finished && run.doc === null)) return;
-  if (!finished && (run.pending === null || !durable)) return;
-  await persist(ctx, run, await ctx.services.state(), finished);
+  if (!run) return;
+  if (end === 'finished') {
+    if (run.doc !== null) await persist(ctx, run, await ctx.services.state(), true);
+    return;
+  }
+  if (end === 'deferred' && run.pending !== null && durable)
+    await persist(ctx, run, await ctx.services.state(), false);
 }

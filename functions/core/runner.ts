@@ -223,7 +223,15 @@ async function store({ ctx, rows, landing }: OpenRun, summary: RunSummary): Prom
       summary.error = `the warehouse rejected ${rows.warehouseRejected} row(s), e.g. ${rows.firstRejection}; the run will be retried`;
     }
     // What is durable now is where a redelivery of an unfinished run resumes.
-    await settleCheckpoints(ctx, summary.outcome === 'succeeded', rows.warehouseRejected === 0);
+    await settleCheckpoints(
+      ctx,
+      summary.outcome === 'succeeded'
+        ? 'finished'
+        : summary.outcome === 'deferred'
+          ? 'deferred'
+          : 'failed',
+      rows.warehouseRejected === 0,
+    );
   } catch (error) {
     await landing.abort();
     if (summary.outcome === 'succeeded') {
