@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { boolFlag, parseEnv, positiveInt, type Env } from '../platform/env.js';
 import { SPOTIFY_SECRET_IDS } from '../spotify/config.js';
+import type { LiveLimitsConfig } from './live-guard.js';
 
 /** Secret Manager ids the chatbot reads (Terraform grants access to exactly these). */
 export const CHATBOT_SECRET_IDS: readonly string[] = [
@@ -36,6 +37,16 @@ const schema = z.object({
   CHATBOT_COLLECT_UNKNOWN: boolFlag.default(true),
   /** Longest accepted message; longer ones get a "send just the name" reply. */
   CHATBOT_MAX_INPUT_CHARS: positiveInt.max(1000).default(100),
+  /** Name similarity (0-1) a live hit needs to be taken; below it: "did you mean". */
+  CHATBOT_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+  /** How long a live search's hits (and "nothing found") are reused. */
+  CHATBOT_SEARCH_CACHE_HIT_SECONDS: positiveInt.default(86_400),
+  CHATBOT_SEARCH_CACHE_MISS_SECONDS: positiveInt.default(3_600),
+  /** Live-search and collect budgets, per chat user and per instance. */
+  CHATBOT_SEARCHES_PER_USER_PER_HOUR: positiveInt.default(20),
+  CHATBOT_SEARCHES_PER_MINUTE: positiveInt.default(120),
+  CHATBOT_COLLECTS_PER_USER_PER_DAY: positiveInt.default(5),
+  CHATBOT_COLLECTS_PER_HOUR: positiveInt.default(30),
 });
 
 export interface ChatbotConfig {
@@ -49,6 +60,10 @@ export interface ChatbotConfig {
   liveSearchBudgetMs: number;
   collectUnknown: boolean;
   maxInputChars: number;
+  matchThreshold: number;
+  cacheHitMs: number;
+  cacheMissMs: number;
+  limits: LiveLimitsConfig;
 }
 
 export function loadChatbotConfig(env: Env): ChatbotConfig {
@@ -64,5 +79,14 @@ export function loadChatbotConfig(env: Env): ChatbotConfig {
     liveSearchBudgetMs: c.CHATBOT_LIVE_SEARCH_BUDGET_MS,
     collectUnknown: c.CHATBOT_COLLECT_UNKNOWN,
     maxInputChars: c.CHATBOT_MAX_INPUT_CHARS,
+    matchThreshold: c.CHATBOT_MATCH_THRESHOLD,
+    cacheHitMs: c.CHATBOT_SEARCH_CACHE_HIT_SECONDS * 1000,
+    cacheMissMs: c.CHATBOT_SEARCH_CACHE_MISS_SECONDS * 1000,
+    limits: {
+      searchesPerUserPerHour: c.CHATBOT_SEARCHES_PER_USER_PER_HOUR,
+      searchesPerMinute: c.CHATBOT_SEARCHES_PER_MINUTE,
+      collectsPerUserPerDay: c.CHATBOT_COLLECTS_PER_USER_PER_DAY,
+      collectsPerHour: c.CHATBOT_COLLECTS_PER_HOUR,
+    },
   };
 }

@@ -68,6 +68,14 @@ export type TextReason =
   | 'not_found'
   | 'search_slow'
   | 'search_failed'
+  /** Live search paused: Spotify's rate limit, or this user's or the bot's search budget. */
+  | 'search_busy'
+  /** Live hits too far from the question: the suggestions are the closest ones. */
+  | 'did_you_mean'
+  /** The message names several known artists: the suggestions are they. */
+  | 'which_one'
+  /** Messenger "Get Started" and other postbacks that are not an artist. */
+  | 'welcome'
   | 'not_text'
   | 'unreadable'
   | 'error';

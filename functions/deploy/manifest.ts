@@ -77,11 +77,12 @@ export function deployFunctions(): DeployFunction[] {
       id: 'chatbot',
       kind: 'http',
       description:
-        'Music chatbot webhook (Kakao i OpenBuilder skill, Facebook Messenger); answers from the warehouse and queues collect jobs for unknown artists.',
+        'Music chatbot webhook (Kakao i OpenBuilder skill, Facebook Messenger); answers from the prebuilt artist index (the warehouse as fallback) and queues collect jobs for unknown artists.',
       consumes: null,
       publishes: [topicForJob('spotify.any', '')],
       secrets: [...CHATBOT_SECRET_IDS],
-      storage: 'none',
+      // Reads the index snapshot; writes resolved names and per-day collect markers.
+      storage: 'read-write',
       warehouse: 'read',
       public: true,
     },

@@ -6,6 +6,7 @@ import { artistJobs } from '../spotify/artist-jobs.js';
 import { catalogueJobs } from '../spotify/catalogue-jobs.js';
 import { instagramJobs } from '../instagram/jobs.js';
 import { ingestJob } from '../events/ingest-job.js';
+import { chatbotIndexJob } from '../chatbot/index-job.js';
 import type { JobDefinition, Schedule } from './types.js';
 
 export const jobs: readonly JobDefinition[] = [
@@ -14,6 +15,7 @@ export const jobs: readonly JobDefinition[] = [
   ...catalogueJobs,
   ...instagramJobs,
   replayJob,
+  chatbotIndexJob,
   ingestJob,
 ];
 
