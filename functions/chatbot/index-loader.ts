@@ -54,6 +54,13 @@ export class IndexProvider {
     return index;
   }
 
+  /** Where the loaded index came from, and its snapshot version (null: the warehouse). */
+  get loaded(): { from: 'snapshot' | 'warehouse'; version: string | null } | null {
+    return this.current
+      ? { from: this.version ? 'snapshot' : 'warehouse', version: this.version }
+      : null;
+  }
+
   /** The index if one is loaded, without waiting. */
   peek(): ArtistIndex | null {
     return this.current;

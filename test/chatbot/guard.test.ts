@@ -22,7 +22,7 @@ import { FileStateStore } from '../../functions/platform/state.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { indexArtist } from './picks.test.js';
+import { indexArtist } from './fixtures.js';
 import { TestTimer } from './support.js';
 
 const live = (id: string, name: string): LiveArtist => ({

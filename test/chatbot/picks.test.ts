@@ -1,31 +1,12 @@
 // Better picks and better matching: versions of one song folded (title and ISRC), request
 // phrases stripped, a message naming two artists answered with a question.
 import { expect } from 'chai';
-import { ArtistIndex, type IndexArtist } from '../../functions/chatbot/artist-index.js';
+import { ArtistIndex } from '../../functions/chatbot/artist-index.js';
 import { loadIndexData } from '../../functions/chatbot/index-data.js';
 import { stripRequestPhrases } from '../../functions/chatbot/phrases.js';
 import { distinctSongs, songKey } from '../../functions/chatbot/track-titles.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
-
-export function indexArtist(
-  id: string,
-  name: string,
-  extra: Partial<IndexArtist> = {},
-): IndexArtist {
-  return {
-    id,
-    name,
-    imageUrl: `https://i.scdn.co/image/${id}`,
-    spotifyUrl: `https://open.spotify.com/artist/${id}`,
-    genres: [],
-    popularity: 50,
-    followers: 1000,
-    tracks: [],
-    tracksBasis: 'none',
-    hasProfile: true,
-    ...extra,
-  };
-}
+import { indexArtist } from './fixtures.js';
 
 /** A warehouse answering each index query from the given rows (by a word of its SQL). */
 function fakeWarehouse(rows: Record<string, unknown[]>): Warehouse {
