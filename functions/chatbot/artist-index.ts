@@ -8,8 +8,21 @@ import { stripRequestPhrases } from './phrases.js';
 import { SimilarityGraph, type SimilarSubject } from './similar.js';
 import { bigrams, compactKey, dice, nameKey } from './text.js';
 
+/** The two match keys of a name; snapshots carry them so a cold start computes none. */
+export interface NameKeys {
+  name: string;
+  compact: string;
+}
+
+export const nameKeys = (name: string): NameKeys => {
+  const key = nameKey(name);
+  return { name: key, compact: key.replace(/[^\p{L}\p{N}]+/gu, '') };
+};
+
 export interface IndexArtist extends ArtistView {
   tracks: TrackView[];
+  /** Precomputed nameKeys(name) (snapshots); computed when absent. */
+  keys?: NameKeys;
   tracksBasis: TracksBasis;
   /** A profile was collected (else only known from track credits). */
   hasProfile: boolean;
@@ -17,7 +30,7 @@ export interface IndexArtist extends ArtistView {
 
 export interface IndexData {
   artists: IndexArtist[];
-  aliases: Array<{ name: string; artistId: string }>;
+  aliases: Array<{ name: string; artistId: string; keys?: NameKeys }>;
   collaborations: Array<{ a: string; b: string; sharedTracks: number }>;
   compilations: Array<{ albumId: string; artistIds: string[] }>;
 }
@@ -69,13 +82,13 @@ export class ArtistIndex {
     for (const a of ordered) {
       if (this.byId.has(a.id)) continue;
       this.byId.set(a.id, a);
-      const key = nameKey(a.name);
-      this.keyOf.set(a.id, key);
-      if (isVariousArtists(a.id, a.name)) continue;
-      setOnce(this.exact, key, a.id);
-      setOnce(this.compact, compactKey(a.name), a.id);
+      const keys = a.keys ?? nameKeys(a.name);
+      this.keyOf.set(a.id, keys.name);
+      if (a.id === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(keys.name)) continue;
+      setOnce(this.exact, keys.name, a.id);
+      setOnce(this.compact, keys.compact, a.id);
     }
-    for (const { name, artistId } of data.aliases) this.learn(name, artistId);
+    for (const { name, artistId, keys } of data.aliases) this.learn(name, artistId, keys);
     const subjects = new Map<string, SimilarSubject>();
     for (const a of this.byId.values()) {
       const key = this.keyOf.get(a.id)!;
@@ -84,7 +97,7 @@ export class ArtistIndex {
         key,
         genres: a.genres,
         popularity: a.popularity,
-        excluded: isVariousArtists(a.id, a.name),
+        excluded: a.id === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(key),
       });
     }
     this.graph = new SimilarityGraph(subjects, data.collaborations, data.compilations);
@@ -145,11 +158,13 @@ export class ArtistIndex {
    * Remembers what a user typed for a known artist (a live search resolved it), so the
    * same words match without another search. False when the artist is not in the index.
    */
-  learn(name: string, artistId: string): boolean {
-    if (!this.byId.has(artistId) || isVariousArtists(artistId, this.byId.get(artistId)!.name))
+  learn(name: string, artistId: string, keys?: NameKeys): boolean {
+    const key = this.keyOf.get(artistId);
+    if (key === undefined || artistId === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(key))
       return false;
-    setOnce(this.alias, nameKey(name), artistId);
-    setOnce(this.alias, compactKey(name), artistId);
+    const k = keys ?? nameKeys(name);
+    setOnce(this.alias, k.name, artistId);
+    setOnce(this.alias, k.compact, artistId);
     return true;
   }
 

@@ -51,13 +51,13 @@ export const chatbotIndexJob = defineJob({
       return null;
     });
     const since =
-      previous?.document.resolutionsThrough ??
+      previous?.resolutionsThrough ??
       new Date(now.getTime() - FIRST_BUILD_DAYS * 86_400_000).toISOString().slice(0, 10);
     const [data, resolutions] = await Promise.all([
       loadIndexData(warehouse),
       readResolutions(raw, daysBetween(since, today)),
     ]);
-    const learned = mergeLearned(previous?.document.learned ?? [], resolutions.aliases);
+    const learned = mergeLearned(previous?.learned ?? [], resolutions.aliases);
     const { skippedRows, ...indexData } = data;
     if (skippedRows > 0) ctx.quality.count('chatbot_index', 'skipped_rows', String(skippedRows));
     if (resolutions.unreadable > 0)

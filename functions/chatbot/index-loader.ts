@@ -83,6 +83,7 @@ export class IndexProvider {
 
   private async load(): Promise<ArtistIndex> {
     const started = Date.now();
+    const cpu = process.cpuUsage();
     try {
       const pointer = await this.snapshotPointer();
       if (pointer && pointer.version === this.version && this.current) {
@@ -104,12 +105,16 @@ export class IndexProvider {
       this.current = index;
       this.checkedAt = this.clock.now().getTime();
       this.failedAt = null;
+      const used = process.cpuUsage(cpu);
       this.log.info('artist index loaded', {
         source: snapshot ? 'snapshot' : 'warehouse',
         version: this.version,
         artists: index.size,
         bytes: snapshot?.bytes ?? null,
+        skipped_rows: snapshot?.skippedRows ?? null,
         ms: Date.now() - started,
+        // CPU time apart from waiting: what the load costs on a machine shared with others.
+        cpu_ms: Math.round((used.user + used.system) / 1000),
       });
       return index;
     } catch (error) {

@@ -10,9 +10,10 @@ import { z } from 'zod';
 import type { RawStore } from '../platform/raw-store.js';
 import type { StateStore } from '../platform/state.js';
 import { StateConflictError } from '../platform/state.js';
-import type { IndexArtist, IndexData } from './artist-index.js';
+import type { IndexData } from './artist-index.js';
+import { packData, packedSchema, unpackData } from './snapshot-format.js';
 
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 export const SNAPSHOT_POINTER_KEY = 'chatbot/index-pointer';
 const SLOTS = 3;
 
@@ -36,28 +37,6 @@ export const learnedAliasSchema = z.object({
 });
 export type LearnedAlias = z.infer<typeof learnedAliasSchema>;
 
-const nullableString = z.string().nullable();
-const trackSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  albumName: nullableString,
-  imageUrl: nullableString,
-  spotifyUrl: nullableString,
-  releaseDate: nullableString,
-});
-const artistSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  imageUrl: nullableString,
-  spotifyUrl: nullableString,
-  genres: z.array(z.string()),
-  popularity: z.number().nullable(),
-  followers: z.number().nullable(),
-  tracks: z.array(trackSchema),
-  tracksBasis: z.enum(['top_tracks', 'newest_albums', 'none']),
-  hasProfile: z.boolean(),
-});
-
 const documentSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
   version: z.string(),
@@ -65,21 +44,24 @@ const documentSchema = z.object({
   /** Resolution objects up to this day (inclusive) are folded into `learned`. */
   resolutionsThrough: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   learned: z.array(learnedAliasSchema),
-  data: z.object({
-    artists: z.array(artistSchema),
-    aliases: z.array(z.object({ name: z.string(), artistId: z.string() })),
-    collaborations: z.array(z.object({ a: z.string(), b: z.string(), sharedTracks: z.number() })),
-    compilations: z.array(z.object({ albumId: z.string(), artistIds: z.array(z.string()) })),
-  }),
+  data: packedSchema,
 });
-export type SnapshotDocument = z.infer<typeof documentSchema>;
+type SnapshotDocument = z.infer<typeof documentSchema>;
+
+/** What a snapshot holds, decoded. */
+export interface SnapshotContent {
+  builtAt: string;
+  resolutionsThrough: string;
+  learned: LearnedAlias[];
+  data: IndexData;
+}
 
 /** A snapshot as the chatbot uses it: the index data with the learned names as aliases. */
-export interface LoadedSnapshot {
+export interface LoadedSnapshot extends SnapshotContent {
   pointer: SnapshotPointer;
-  document: SnapshotDocument;
-  data: IndexData;
   bytes: number;
+  /** Malformed rows left out. */
+  skippedRows: number;
 }
 
 export async function readPointer(state: StateStore): Promise<SnapshotPointer | null> {
@@ -101,15 +83,10 @@ export async function readSnapshot(
     const text = await raw.read(pointer.path);
     const document = documentSchema.parse(JSON.parse(text));
     if (document.version !== pointer.version) continue;
-    const data: IndexData = {
-      ...document.data,
-      artists: document.data.artists as IndexArtist[],
-      aliases: [
-        ...document.data.aliases,
-        ...document.learned.map((l) => ({ name: l.query, artistId: l.artistId })),
-      ],
-    };
-    return { pointer, document, data, bytes: text.length };
+    const { skippedRows, ...data } = unpackData(document.data);
+    data.aliases.push(...document.learned.map((l) => ({ name: l.query, artistId: l.artistId })));
+    const { builtAt, resolutionsThrough, learned } = document;
+    return { pointer, builtAt, resolutionsThrough, learned, data, bytes: text.length, skippedRows };
   }
   throw new Error('the artist index snapshot changed while it was read twice');
 }
@@ -118,14 +95,19 @@ export async function readSnapshot(
 export async function writeSnapshot(
   raw: RawStore,
   state: StateStore,
-  content: Omit<SnapshotDocument, 'format' | 'version'>,
+  content: SnapshotContent,
   runId: string,
 ): Promise<{ pointer: SnapshotPointer; bytes: number }> {
   const current = await state.get(SNAPSHOT_POINTER_KEY, pointerSchema);
   const seq = (current?.value.seq ?? -1) + 1;
   const version = `${seq}-${runId}`;
   const path = snapshotPath(seq % SLOTS);
-  const document: SnapshotDocument = { format: SNAPSHOT_FORMAT, version, ...content };
+  const document: SnapshotDocument = {
+    format: SNAPSHOT_FORMAT,
+    version,
+    ...content,
+    data: packData(content.data),
+  };
   const line = JSON.stringify(document);
   const writer = await raw.openWriter(path);
   try {

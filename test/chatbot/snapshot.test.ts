@@ -11,6 +11,7 @@ import {
   snapshotPath,
   writeSnapshot,
 } from '../../functions/chatbot/snapshot.js';
+import { packData, unpackData } from '../../functions/chatbot/snapshot-format.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';
@@ -83,7 +84,7 @@ describe('chatbot: prebuilt index snapshot', function () {
     const raw = await h.cat.services.rawStore();
     const state = await h.cat.services.state();
     const snap = await readSnapshot(raw, state);
-    expect(snap?.document.learned.map((l) => [l.query, l.artistId])).to.deep.include([
+    expect(snap?.learned.map((l) => [l.query, l.artistId])).to.deep.include([
       '정국',
       KNOWN.jungkook,
     ]);
@@ -117,7 +118,10 @@ describe('chatbot: prebuilt index snapshot', function () {
     const { pointer } = await writeSnapshot(raw, state, content(['Gamma']), 'run-c');
     // Another build's document in the slot the pointer names (as if rewritten meanwhile).
     const w = await raw.openWriter(pointer.path);
-    await w.writeLine(JSON.stringify({ format: 2, version: 'other', ...content(['Delta']) }));
+    const other = content(['Delta']);
+    await w.writeLine(
+      JSON.stringify({ format: 3, version: 'other', ...other, data: packData(other.data) }),
+    );
     await w.close();
     let error: unknown = null;
     await readSnapshot(raw, state).catch((e: unknown) => (error = e));
@@ -143,7 +147,9 @@ describe('chatbot: index provider with snapshots', () => {
         builtAt: clock.now().toISOString(),
         artists: 1,
       },
-      document: {} as never,
+      builtAt: clock.now().toISOString(),
+      resolutionsThrough: '2026-11-20',
+      learned: [],
       data: {
         artists: [indexArtist('a', `Artist ${v}`)],
         aliases: [],
@@ -151,6 +157,7 @@ describe('chatbot: index provider with snapshots', () => {
         compilations: [],
       },
       bytes: 1,
+      skippedRows: 0,
     });
     const provider = new IndexProvider(async () => emptyWarehouse, clock, 60_000, silent, {
       pointer: async () => (version === '' ? null : snapshotOf(version).pointer),
@@ -177,5 +184,44 @@ describe('chatbot: index provider with snapshots', () => {
     expect(provider.loaded?.from).to.equal('warehouse');
     expect(third).to.be.instanceOf(ArtistIndex);
     expect(third.size).to.equal(0);
+  });
+});
+
+describe('chatbot: snapshot encoding', () => {
+  it('round-trips artists, picks and links, and leaves malformed rows out', () => {
+    const a = indexArtist('a1', 'Ａespa', {
+      imageUrl: 'https://i.scdn.co/image/abc',
+      spotifyUrl: 'https://example.com/not-standard',
+      tracks: [
+        {
+          id: 't1',
+          name: 'Supernova',
+          albumName: 'Armageddon',
+          imageUrl: 'https://cdn.example/x.jpg',
+          spotifyUrl: 'https://open.spotify.com/track/t1',
+          releaseDate: '2024-05-27',
+        },
+      ],
+      tracksBasis: 'newest_albums',
+    });
+    const packed = packData({
+      artists: [a],
+      aliases: [{ name: '에스파', artistId: 'a1' }],
+      collaborations: [],
+      compilations: [],
+    });
+    const tampered = {
+      ...packed,
+      artists: [...packed.artists, ['broken', 1]],
+      aliases: [...packed.aliases, [1, 2]],
+    };
+    const back = unpackData(JSON.parse(JSON.stringify(tampered)) as typeof tampered);
+    expect(back.skippedRows).to.equal(2);
+    const [artist] = back.artists;
+    expect(artist?.keys).to.deep.equal({ name: 'aespa', compact: 'aespa' });
+    expect(artist?.imageUrl).to.equal('https://i.scdn.co/image/abc');
+    expect(artist?.spotifyUrl).to.equal('https://example.com/not-standard');
+    expect(artist?.tracks).to.deep.equal(a.tracks);
+    expect(back.aliases[0]).to.deep.include({ name: '에스파', artistId: 'a1' });
   });
 });
