@@ -3,9 +3,9 @@
 locals {
   function_defaults = {
     # A job run stops itself FANPULSE_RUN_BUDGET_SECONDS in; the timeout is the backstop.
-    pubsub = { memory = "512Mi", cpu = null, timeout_seconds = 540, max_instances = 3, min_instances = 0 }
+    pubsub = { memory = "512Mi", cpu = null, timeout_seconds = 540, max_instances = 3, min_instances = 0, concurrency = 1 }
     # Kakao waits ~5 s for a skill answer, Messenger wants a quick 200.
-    http = { memory = "512Mi", cpu = null, timeout_seconds = 60, max_instances = 10, min_instances = 0 }
+    http = { memory = "512Mi", cpu = null, timeout_seconds = 60, max_instances = 10, min_instances = 0, concurrency = 1 }
   }
 
   # Defaults that differ per function; var.function_settings overrides both.
@@ -15,6 +15,10 @@ locals {
     instagramJobs = { max_instances = 1 }
     # Replays read whole days of raw objects.
     platformJobs = { memory = "1Gi", max_instances = 1 }
+    # 200 req/s: an answer from the index costs well under 1 ms of CPU, so one whole vCPU
+    # serves 80 requests at a time (slow live searches wait without holding a core); 1 GiB
+    # holds a 10,000-artist index (~250 MiB RSS measured) with room for the requests.
+    chatbot = { memory = "1Gi", cpu = "1", concurrency = 80, max_instances = 10, min_instances = var.chatbot_min_instances }
   }
 
   function_settings = {
@@ -49,6 +53,8 @@ locals {
       # The webhook answers only once Pub/Sub accepted the events: a short batch window keeps
       # that wait small (planners keep the default 20 ms, which packs more per request).
       k == "events" ? { FANPULSE_PUBSUB_BATCH_MS = "5" } : {},
+      # Express (functions-framework) answers errors without stack traces in production.
+      f.kind == "http" ? { NODE_ENV = "production" } : {},
       try(var.function_settings[k].env, {}),
     )
   }
@@ -88,6 +94,8 @@ resource "google_cloudfunctions2_function" "fn" {
     # Webhooks come from the internet; job deliveries from Pub/Sub or Eventarc in this
     # project count as internal traffic.
     ingress_settings = each.value.kind == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    # Requests one instance serves at once (above 1 needs at least 1 vCPU).
+    max_instance_request_concurrency = local.function_settings[each.key].concurrency
   }
 
   dynamic "event_trigger" {
