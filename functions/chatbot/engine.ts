@@ -23,6 +23,8 @@ export { realTimer, TIMED_OUT, within, type Timer, type WaitKind } from './timer
 export interface EngineDeps extends Partial<LiveDeps> {
   config: ChatbotConfig;
   index: () => Promise<ArtistIndex>;
+  /** The index when one is loaded, without waiting (null: not yet). */
+  loadedIndex?: () => ArtistIndex | null;
   liveSearch: LiveDeps['liveSearch'];
   collect: LiveDeps['collect'];
   timer: Timer;
@@ -75,6 +77,12 @@ export class ChatEngine {
   }
 
   private async indexOrNull(): Promise<ArtistIndex | null> {
+    // Loaded already (every request but the first): no timer to race.
+    const ready = this.deps.loadedIndex?.();
+    if (ready) {
+      this.deps.index().catch(() => undefined); // lets a stale index refresh in the background
+      return ready;
+    }
     const wait = TOTAL_BUDGET_MS - this.deps.config.liveSearchBudgetMs - COLLECT_BUDGET_MS;
     const loading = this.deps.index();
     loading.catch(() => undefined);

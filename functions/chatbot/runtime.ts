@@ -75,6 +75,7 @@ export function createChatRuntime(
   const engine = new ChatEngine({
     config,
     index: () => index.get(),
+    loadedIndex: () => index.peek(),
     liveSearch,
     collect,
     timer,

@@ -67,6 +67,13 @@ async function interleaved(targets: Array<() => Promise<Answer>>): Promise<Answe
 const latencies = (list: Answer[]) => list.map((r) => r.ms).sort((a, b) => a - b);
 const f1 = (n: number) => n.toFixed(1);
 
+/** CPU time (user + system) a process has used, from /proc (clock ticks of 10 ms). */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function peakRssMiB(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
@@ -155,10 +162,13 @@ export const bench: BenchModule = {
         { FUNCTION_SOURCE: join(process.cwd(), 'dist/test/bench/noop-function.js') },
         'http',
       );
+      const cpu0 = [await cpuMs(noop.pid), await cpuMs(server.pid)];
       const [noopRun, chatRun] = await interleaved([
         () => post(`http://127.0.0.1:${noopPort}/`, 'BTS'),
         () => post(`${chat.base}/kakao`, 'BTS'),
       ]);
+      const cpu1 = [await cpuMs(noop.pid), await cpuMs(server.pid)];
+      const perRequest = (i: number) => ((cpu1[i]! - cpu0[i]!) / (RATE * SECONDS)).toFixed(2);
       const noopLat = latencies(noopRun!.filter((r) => r.status === 200));
       const okChat = chatRun!.filter(full);
       const chatLat = latencies(okChat);
@@ -167,6 +177,7 @@ export const bench: BenchModule = {
         `| no-op function at ${RATE} req/s for ${SECONDS} s (seconds interleaved with the chatbot's): p50 / p99 / max | ${f1(percentile(noopLat, 50))} / ${f1(percentile(noopLat, 99))} / ${f1(noopLat.at(-1) ?? NaN)} ms (${noopLat.length} / ${RATE * SECONDS} answered) |`,
         `| known artist (BTS) at ${RATE} req/s for ${SECONDS} s: p50 / p99 / max | ${f1(percentile(chatLat, 50))} / ${f1(percentile(chatLat, 99))} / ${f1(chatLat.at(-1) ?? NaN)} ms (${okChat.length} / ${RATE * SECONDS} full answers) |`,
         `| chatbot p99 ÷ no-op p99 (goal ≤ 2) | ${p99Ratio.toFixed(2)} |`,
+        `| server CPU per request (from /proc): no-op / chatbot | ${perRequest(0)} / ${perRequest(1)} ms |`,
       );
 
       // 3. The second Hangul request: the first search taught the index the name.
