@@ -7,7 +7,21 @@ export const COLLECT_BUDGET_MS = 300;
 const MAX_TRACKS = 5;
 const MAX_SIMILAR = 3;
 
+/**
+ * One reply object per artist and index generation: a popular artist asked 200 times a
+ * second is built once, and the formatters can memoise their output per reply.
+ */
+const replies = new WeakMap<ArtistIndex, Map<string, ArtistReply>>();
+
 export function artistReply(index: ArtistIndex, a: IndexArtist): ArtistReply {
+  let byId = replies.get(index);
+  if (!byId) replies.set(index, (byId = new Map()));
+  let reply = byId.get(a.id);
+  if (!reply) byId.set(a.id, (reply = buildReply(index, a)));
+  return reply;
+}
+
+function buildReply(index: ArtistIndex, a: IndexArtist): ArtistReply {
   return {
     kind: 'artist',
     source: 'index',

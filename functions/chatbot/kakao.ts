@@ -83,12 +83,30 @@ export function checkKakaoAuth(
   return { ok: true };
 }
 
-/** Formats a Reply as a skill response; `blockId` makes suggestion taps come back here. */
+const formatted = new WeakMap<Reply, Map<string, KakaoSkillResponse>>();
+
+/**
+ * Formats a Reply as a skill response; `blockId` makes suggestion taps come back here.
+ * Memoised per reply (index replies are shared per artist, see artist-reply.ts), language
+ * and block: the answer is a pure function of the three and is never mutated.
+ */
 export function kakaoResponse(
   reply: Reply,
   language: Language,
   blockId: string | null,
 ): KakaoSkillResponse {
+  const key = `${language} ${blockId ?? ''}`;
+  let byKey = formatted.get(reply);
+  if (!byKey) formatted.set(reply, (byKey = new Map()));
+  let response = byKey.get(key);
+  if (!response) {
+    if (byKey.size >= 16) byKey.clear();
+    byKey.set(key, (response = formatKakao(reply, language, blockId)));
+  }
+  return response;
+}
+
+function formatKakao(reply: Reply, language: Language, blockId: string | null): KakaoSkillResponse {
   const m = messagesFor(language);
   const b = new KakaoResponseBuilder();
   const tap = (artist: { id: string; name: string }): KakaoQuickReply =>
