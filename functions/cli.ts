@@ -6,6 +6,7 @@ import { registerCoreCommands } from './cli/commands.js';
 import { MapInputError } from './cli/map-file.js';
 import { registerPubSubCommands } from './cli/publish.js';
 import { registerChatCommand } from './cli/chat.js';
+import { registerDevCommand } from './cli/dev.js';
 import { FanpulseError } from './platform/errors.js';
 
 const program = new Command('fanpulse')
@@ -15,6 +16,7 @@ const program = new Command('fanpulse')
   .showHelpAfterError();
 registerCoreCommands(program);
 registerPubSubCommands(program);
+registerDevCommand(program);
 registerChatCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -3,10 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
-import { jobs, schedules } from '../jobs/catalogue.js';
-import type { RunSummary } from '../jobs/run-job.js';
-import { runLocally } from '../local-runner.js';
+import type { RunSummary } from '../core/runner.js';
+import { runLocally } from '../core/local-runner.js';
 import { createServices } from '../platform/runtime.js';
+import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { formatNdjson, formatTable } from './format.js';
 import { mapFile } from './map-file.js';
@@ -32,10 +32,11 @@ export async function runJobCommand(
   args: string[],
   options: { runId?: string; json?: boolean; drain?: boolean },
 ): Promise<number> {
-  const services = createServices({ sink: () => undefined });
+  const services = createServices({ sink: () => undefined, schema: catalog.schema });
   try {
     const params = parseParamArgs(args);
     const summaries = await runLocally(
+      catalog,
       services,
       { job: name, params },
       {
@@ -78,9 +79,9 @@ export function registerCoreCommands(program: Command): void {
     .command('jobs')
     .description('list every job with its schedules')
     .action(() => {
-      for (const job of jobs) {
+      for (const job of catalog.jobs) {
         console.log(`${job.name}  (${job.source})\n  ${job.description}`);
-        for (const s of schedules().filter((x) => x.job === job.name)) {
+        for (const s of catalog.schedules().filter((x) => x.job === job.name)) {
           console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
         }
       }
@@ -107,7 +108,7 @@ export function registerCoreCommands(program: Command): void {
     .argument('<sql>', 'the query, e.g. "SELECT count(*) FROM latest_spotify_episodes"')
     .option('--json', 'NDJSON output instead of a table')
     .action(async (sql: string, o: { json?: boolean }) => {
-      const services = createServices({ sink: () => undefined });
+      const services = createServices({ sink: () => undefined, schema: catalog.schema });
       try {
         const rows = await (await services.warehouse()).query(sql);
         console.log(o.json ? formatNdjson(rows) : formatTable(rows));
@@ -137,7 +138,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
       const stale: string[] = [];
-      for (const [path, content] of generatedFiles()) {
+      for (const [path, content] of generatedFiles(catalog.schema)) {
         const current = await readFile(path, 'utf8').catch(() => null);
         if (current === content) continue;
         stale.push(path);

@@ -1,8 +1,8 @@
 // A synthetic artist index snapshot of any size for the chatbot benchmark, shaped like the
 // real one (five picks per artist with album art and links, genres, aliases, features and
 // compilations), written with the production writer into a data folder.
-import { writeSnapshot } from '../../functions/chatbot/snapshot.js';
-import type { IndexArtist } from '../../functions/chatbot/artist-index.js';
+import { writeSnapshot } from '../../functions/faces/chatbot/snapshot.js';
+import type { IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
 import { LocalRawStore } from '../../functions/platform/raw-store.js';
 import { FileStateStore } from '../../functions/platform/state.js';
 import { join } from 'node:path';

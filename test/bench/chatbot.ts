@@ -9,7 +9,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
+import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { kakaoBody } from '../chatbot/support.js';
 import { fillWarehouse } from '../chatbot/warehouse-file.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';

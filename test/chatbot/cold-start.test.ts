@@ -4,7 +4,7 @@
 // collected artist must get the full answer (tracks and similar artists) quickly.
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
-import { kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
+import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import { knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startFunction, type FunctionProcess } from '../support/function-process.js';
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';

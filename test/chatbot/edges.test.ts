@@ -2,15 +2,15 @@
 // in both languages without a cut, Messenger "Get Started" and other postbacks handled as
 // buttons (never searched as a name), and a message naming two artists.
 import { expect } from 'chai';
-import { kakaoResponse } from '../../functions/chatbot/kakao.js';
-import { KAKAO_LIMITS, kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
+import { kakaoResponse } from '../../functions/faces/chatbot/kakao.js';
+import { KAKAO_LIMITS, kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import {
   MESSENGER_LIMITS,
   messengerMessages,
   messengerMessageSchema,
-} from '../../functions/chatbot/messenger-format.js';
-import { messagesFor } from '../../functions/chatbot/messages.js';
-import type { ArtistReply } from '../../functions/chatbot/reply.js';
+} from '../../functions/faces/chatbot/messenger-format.js';
+import { messagesFor } from '../../functions/faces/chatbot/messages.js';
+import type { ArtistReply } from '../../functions/faces/chatbot/reply.js';
 import { KNOWN } from '../sandbox/spotify/catalogue.js';
 import {
   invoke,

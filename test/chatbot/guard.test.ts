@@ -2,19 +2,19 @@
 // collect job below it), cached hits and misses with expiry, names learned as aliases,
 // per-user and global budgets, one collect per artist and day, Spotify's 429 penalty.
 import { expect } from 'chai';
-import { ArtistIndex } from '../../functions/chatbot/artist-index.js';
-import { loadChatbotConfig } from '../../functions/chatbot/config.js';
-import { ChatEngine } from '../../functions/chatbot/engine.js';
-import { decide, similarity } from '../../functions/chatbot/live-choice.js';
-import { LocalSpotifyPenalty } from '../../functions/chatbot/live-guard.js';
+import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
+import { loadChatbotConfig } from '../../functions/faces/chatbot/config.js';
+import { ChatEngine } from '../../functions/faces/chatbot/engine.js';
+import { decide, similarity } from '../../functions/faces/chatbot/live-choice.js';
+import { LocalSpotifyPenalty } from '../../functions/faces/chatbot/live-guard.js';
 import {
   queueCollect,
   SpotifyRateLimited,
   type CollectOutcome,
   type LiveArtist,
-} from '../../functions/chatbot/live.js';
-import type { Reply } from '../../functions/chatbot/reply.js';
-import type { LearnedAlias } from '../../functions/chatbot/snapshot.js';
+} from '../../functions/faces/chatbot/live.js';
+import type { Reply } from '../../functions/faces/chatbot/reply.js';
+import type { LearnedAlias } from '../../functions/faces/chatbot/snapshot.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';

@@ -1,10 +1,10 @@
 // Better picks and better matching: versions of one song folded (title and ISRC), request
 // phrases stripped, a message naming two artists answered with a question.
 import { expect } from 'chai';
-import { ArtistIndex } from '../../functions/chatbot/artist-index.js';
-import { loadIndexData } from '../../functions/chatbot/index-data.js';
-import { stripRequestPhrases } from '../../functions/chatbot/phrases.js';
-import { distinctSongs, songKey } from '../../functions/chatbot/track-titles.js';
+import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
+import { loadIndexData } from '../../functions/faces/chatbot/index-data.js';
+import { stripRequestPhrases } from '../../functions/faces/chatbot/phrases.js';
+import { distinctSongs, songKey } from '../../functions/faces/chatbot/track-titles.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
 import { indexArtist } from './fixtures.js';
 

@@ -2,16 +2,16 @@
 // querying the warehouse, names resolved live come back as aliases of the next one, and a
 // reader never sees half of one.
 import { expect } from 'chai';
-import { ArtistIndex } from '../../functions/chatbot/artist-index.js';
-import { IndexProvider } from '../../functions/chatbot/index-loader.js';
-import { kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
+import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
+import { IndexProvider } from '../../functions/faces/chatbot/index-loader.js';
+import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import {
   readPointer,
   readSnapshot,
   snapshotPath,
   writeSnapshot,
-} from '../../functions/chatbot/snapshot.js';
-import { packData, unpackData } from '../../functions/chatbot/snapshot-format.js';
+} from '../../functions/faces/chatbot/snapshot.js';
+import { packData, unpackData } from '../../functions/faces/chatbot/snapshot-format.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';

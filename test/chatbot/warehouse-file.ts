@@ -8,10 +8,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const exec = promisify(execFile);
 
@@ -55,9 +56,10 @@ export async function fillWarehouse(
 }
 
 async function child(paramsJson: string, snapshot: boolean): Promise<void> {
-  const services = createServices({ sink: () => undefined });
+  const services = createServices({ sink: () => undefined, schema: catalog.schema });
   try {
     const runs = await runLocally(
+      catalog,
       services,
       { job: 'spotify.artist_catalog', params: JSON.parse(paramsJson) as Record<string, unknown> },
       { drain: true },
@@ -65,7 +67,10 @@ async function child(paramsJson: string, snapshot: boolean): Promise<void> {
     const failed = runs.filter((r) => r.outcome !== 'succeeded');
     if (failed.length > 0) throw new Error(`catalogue jobs failed: ${JSON.stringify(failed[0])}`);
     if (snapshot) {
-      const [run] = await runLocally(services, { job: 'platform.chatbot_index', params: {} });
+      const [run] = await runLocally(catalog, services, {
+        job: 'platform.chatbot_index',
+        params: {},
+      });
       if (run?.outcome !== 'succeeded') throw new Error(`index job failed: ${JSON.stringify(run)}`);
     }
   } finally {
