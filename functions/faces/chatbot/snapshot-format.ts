@@ -82,11 +82,12 @@ const isCompilationRow = (r: unknown): r is CompilationRow =>
   Array.isArray(r) && r.length === 2 && isStr(r[0]) && Array.isArray(r[1]) && r[1].every(isStr);
 
 /** The sections of the document: arrays of rows, each row checked when unpacked. */
+const rows = z.custom<unknown[]>((v) => Array.isArray(v), 'an array of rows');
 export const packedSchema = z.object({
-  artists: z.array(z.unknown()),
-  aliases: z.array(z.unknown()),
-  collaborations: z.array(z.unknown()),
-  compilations: z.array(z.unknown()),
+  artists: rows,
+  aliases: rows,
+  collaborations: rows,
+  compilations: rows,
 });
 
 export interface PackedData {
