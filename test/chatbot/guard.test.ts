@@ -164,6 +164,13 @@ describe('chatbot: guarded live search', () => {
     expect(r.searches).to.have.length(4);
   });
 
+  it('searches a name once while several users ask it at the same moment', async () => {
+    const r = rig({ CHATBOT_SEARCHES_PER_USER_PER_HOUR: '1' });
+    const replies = await Promise.all(['a', 'b', 'c', 'd'].map((u) => r.ask('IVE', u)));
+    expect(r.searches).to.deep.equal(['IVE']);
+    expect(replies.every((x) => x.kind === 'artist' && x.artist.id === 'ive')).to.equal(true);
+  });
+
   it('learns a resolved name: the second 방탄소년단 is answered by the index, without Spotify', async () => {
     const r = rig();
     const first = await r.ask('방탄소년단 노래 추천해줘');

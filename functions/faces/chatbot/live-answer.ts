@@ -50,6 +50,7 @@ export class LiveAnswerer {
   /** Artists offered or found live, so a tapped choice needs no second search. */
   private readonly seen: ExpiringCache<LiveArtist>;
   private readonly limits: LiveLimits;
+  private readonly inflight = new Map<string, ReturnType<LiveAnswerer['search']>>();
 
   constructor(d: Partial<LiveDeps> & Pick<LiveDeps, 'config' | 'timer' | 'log'>) {
     const clock = d.clock ?? systemClock;
@@ -85,15 +86,9 @@ export class LiveAnswerer {
     let hits = this.cache.get(key);
     if (hits === undefined) {
       if ((await d.penalty.remainingMs()) > 0) return textReply('search_busy', query, near());
-      const verdict = this.limits.search(user ?? ANONYMOUS);
-      if (verdict !== 'ok') {
-        d.log.info('live search refused by its budget', { budget: verdict });
-        return textReply('search_busy', query, near());
-      }
-      const searched = await this.search(search, query);
+      const searched = await this.searchOnce(search, key, query, user);
       if (typeof searched === 'string') return textReply(searched, query, near());
       hits = searched;
-      this.cache.set(key, hits, hits.length > 0 ? d.config.cacheHitMs : d.config.cacheMissMs);
     }
     for (const h of hits) this.seen.set(h.id, h, d.config.cacheHitMs);
     const decision = decide(query, hits, d.config.matchThreshold, (id) => !!index?.get(id));
@@ -110,6 +105,38 @@ export class LiveAnswerer {
         decision.artists.map((a) => ({ id: a.id, name: a.name })),
       );
     return this.found(decision.artist, decision.similarity, user, index, query);
+  }
+
+  /**
+   * One search per name at a time: the same name asked while its search runs waits for it
+   * (no second call, no second budget token). Check and registration happen without an
+   * await between them, and the result is cached before the in-flight entry goes.
+   */
+  private searchOnce(
+    search: LiveSearch,
+    key: string,
+    query: string,
+    user: string | null,
+  ): Promise<LiveArtist[] | 'search_failed' | 'search_slow' | 'search_busy'> {
+    const d = this.deps;
+    const cached = this.cache.get(key);
+    if (cached) return Promise.resolve(cached);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const verdict = this.limits.search(user ?? ANONYMOUS);
+    if (verdict !== 'ok') {
+      d.log.info('live search refused by its budget', { budget: verdict });
+      return Promise.resolve('search_busy');
+    }
+    const pending = this.search(search, query)
+      .then((found) => {
+        if (typeof found !== 'string')
+          this.cache.set(key, found, found.length > 0 ? d.config.cacheHitMs : d.config.cacheMissMs);
+        return found;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, pending);
+    return pending;
   }
 
   private async search(
