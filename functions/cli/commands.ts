@@ -1,14 +1,14 @@
 // The core CLI commands: job, jobs, replay, query, map, schemas.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
 import type { RunSummary } from '../core/runner.js';
 import { runLocally } from '../core/local-runner.js';
+import type { Catalog } from '../core/catalog.js';
 import { createServices } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { formatNdjson, formatTable } from './format.js';
+import { syncGeneratedFiles } from './generated-files.js';
 import { mapFile } from './map-file.js';
 import { endProgress, progressPrinter } from './progress.js';
 
@@ -53,7 +53,30 @@ export async function runJobCommand(
   }
 }
 
+/** What `fanpulse jobs` prints: every job of the catalogue with its schedules. */
+export function jobList(of: Pick<Catalog, 'jobs' | 'schedules'>): string {
+  const lines: string[] = [];
+  for (const job of of.jobs) {
+    lines.push(`${job.name}  (${job.source})`, `  ${job.description}`);
+    for (const s of of.schedules().filter((x) => x.job === job.name))
+      lines.push(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
+  }
+  return lines.join('\n');
+}
+
 export function registerCoreCommands(program: Command): void {
+  registerJobCommand(program);
+  program
+    .command('jobs')
+    .description('list every job with its schedules')
+    .action(() => console.log(jobList(catalog)));
+  registerReplayCommand(program);
+  registerQueryCommand(program);
+  registerMapCommand(program);
+  registerSchemasCommand(program);
+}
+
+function registerJobCommand(program: Command): void {
   program
     .command('job')
     .description(
@@ -74,19 +97,9 @@ export function registerCoreCommands(program: Command): void {
         process.exitCode = await runJobCommand(name, params, options);
       },
     );
+}
 
-  program
-    .command('jobs')
-    .description('list every job with its schedules')
-    .action(() => {
-      for (const job of catalog.jobs) {
-        console.log(`${job.name}  (${job.source})\n  ${job.description}`);
-        for (const s of catalog.schedules().filter((x) => x.job === job.name)) {
-          console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
-        }
-      }
-    });
-
+function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description('load raw objects of a date range into the warehouse again (idempotent)')
@@ -101,7 +114,9 @@ export function registerCoreCommands(program: Command): void {
         {},
       );
     });
+}
 
+function registerQueryCommand(program: Command): void {
   program
     .command('query')
     .description('run SQL against the local DuckDB warehouse')
@@ -116,7 +131,9 @@ export function registerCoreCommands(program: Command): void {
         await services.close();
       }
     });
+}
 
+function registerMapCommand(program: Command): void {
   program
     .command('map')
     .description('print the typed rows (NDJSON) of a raw API answer file')
@@ -129,7 +146,9 @@ export function registerCoreCommands(program: Command): void {
       if (Object.keys(result.quality).length > 0)
         console.error(`quality: ${JSON.stringify(result.quality)}`);
     });
+}
 
+function registerSchemasCommand(program: Command): void {
   program
     .command('schemas')
     .description(
@@ -137,16 +156,8 @@ export function registerCoreCommands(program: Command): void {
     )
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
-      const stale: string[] = [];
-      for (const [path, content] of generatedFiles(catalog.schema)) {
-        const current = await readFile(path, 'utf8').catch(() => null);
-        if (current === content) continue;
-        stale.push(path);
-        if (!o.check) {
-          await mkdir(dirname(path), { recursive: true });
-          await writeFile(path, content);
-        }
-      }
+      const synced = await syncGeneratedFiles(generatedFiles(catalog.schema), o.check === true);
+      const stale = synced.filter((f) => f.state !== 'same').map((f) => f.path);
       console.error(
         o.check
           ? stale.length

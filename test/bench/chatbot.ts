@@ -1,5 +1,5 @@
 // Chatbot: the `chatbot` function served by the functions-framework CLI in its own process,
-// over loopback, answering from the index snapshot platform.chatbot_index wrote after the
+// over loopback, answering from the index snapshot spotify.chatbot_index wrote after the
 // catalogue jobs filled the warehouse (30 watched artists of a 2,000-artist synthetic
 // catalogue). Measures the cold start to the first *full* answer (tracks included), known
 // artists at 200 requests/s beside a no-op function at the same rate (open loop), the
@@ -260,7 +260,7 @@ export const bench: BenchModule = {
         command: 'npm run bench -- chatbot',
         markdown:
           rows.join('\n') +
-          `\n\nThe warehouse (DuckDB file) is filled first by the catalogue jobs and platform.chatbot_index writes the snapshot (${fillSeconds.toFixed(1)} s, not counted). ` +
+          `\n\nThe warehouse (DuckDB file) is filled first by the catalogue jobs and spotify.chatbot_index writes the snapshot (${fillSeconds.toFixed(1)} s, not counted). ` +
           'Kakao skill requests with the shared key; answers for known artists come from the in-memory index (no query). ' +
           'The no-op function is served by the same functions-framework CLI and receives the same request bodies, so its latency is the floor of framework plus loopback on this machine. ' +
           'The unknown names are answered with the per-user and per-instance search budgets raised, so every miss of the cache is a search. ' +

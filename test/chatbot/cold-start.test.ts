@@ -1,6 +1,6 @@
 // The deployed shape: functions-framework serving `chatbot` in a fresh process over the
 // demo's kind of warehouse (the catalogue jobs' DuckDB file plus the index snapshot the
-// platform.chatbot_index job wrote), with Spotify unreachable. The first request for a
+// spotify.chatbot_index job wrote), with Spotify unreachable. The first request for a
 // collected artist must get the full answer (tracks and similar artists) quickly.
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';

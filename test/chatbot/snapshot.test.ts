@@ -1,4 +1,4 @@
-// The prebuilt index: platform.chatbot_index writes it, a new instance loads it instead of
+// The prebuilt index: spotify.chatbot_index writes it, a new instance loads it instead of
 // querying the warehouse, names resolved live come back as aliases of the next one, and a
 // reader never sees half of one.
 import { expect } from 'chai';
@@ -10,8 +10,11 @@ import {
   readSnapshot,
   snapshotPath,
   writeSnapshot,
-} from '../../functions/faces/chatbot/snapshot.js';
-import { packData, unpackData } from '../../functions/faces/chatbot/snapshot-format.js';
+} from '../../functions/sources/spotify/chatbot-index/snapshot.js';
+import {
+  packData,
+  unpackData,
+} from '../../functions/sources/spotify/chatbot-index/snapshot-format.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';
@@ -59,10 +62,10 @@ describe('chatbot: prebuilt index snapshot', function () {
   });
   after(async () => h?.close());
 
-  it('is written by platform.chatbot_index and loaded by a new instance instead of the warehouse', async () => {
+  it('is written by spotify.chatbot_index and loaded by a new instance instead of the warehouse', async () => {
     expect(await title(h, 'BTS')).to.equal('BTS');
     expect(h.rt.index.loaded?.from).to.equal('warehouse'); // no snapshot yet: the fallback
-    const [run] = await h.cat.drain({ job: 'platform.chatbot_index', params: {} });
+    const [run] = await h.cat.drain({ job: 'spotify.chatbot_index', params: {} });
     expect(run?.outcome).to.equal('succeeded');
     h.restart();
     expect(await title(h, '방탄소년단 노래 추천해줘')).to.equal('BTS');
@@ -77,7 +80,7 @@ describe('chatbot: prebuilt index snapshot', function () {
     expect(searches()).to.equal(before + 1);
     expect(await title(h, '정국')).to.equal('Jung Kook'); // learned in this instance
     expect(searches()).to.equal(before + 1);
-    await h.cat.drain({ job: 'platform.chatbot_index', params: {} });
+    await h.cat.drain({ job: 'spotify.chatbot_index', params: {} });
     h.restart(); // another instance: nothing in memory
     expect(await title(h, '정국')).to.equal('Jung Kook');
     expect(searches()).to.equal(before + 1);

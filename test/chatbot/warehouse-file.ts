@@ -24,7 +24,7 @@ export interface FilledWarehouse {
 }
 
 /**
- * `snapshot: true` also runs platform.chatbot_index after the catalogue, as the schedule does
+ * `snapshot: true` also runs spotify.chatbot_index after the catalogue, as the schedule does
  * in the cloud, so a chatbot process starts from the prebuilt index.
  */
 export async function fillWarehouse(
@@ -68,7 +68,7 @@ async function child(paramsJson: string, snapshot: boolean): Promise<void> {
     if (failed.length > 0) throw new Error(`catalogue jobs failed: ${JSON.stringify(failed[0])}`);
     if (snapshot) {
       const [run] = await runLocally(catalog, services, {
-        job: 'platform.chatbot_index',
+        job: 'spotify.chatbot_index',
         params: {},
       });
       if (run?.outcome !== 'succeeded') throw new Error(`index job failed: ${JSON.stringify(run)}`);

@@ -32,11 +32,11 @@ async function artistsAndChat(services: Services): Promise<void> {
   console.log(`  rows: ${JSON.stringify(rows)}`);
   // As the schedule does in the cloud: the chatbot's prebuilt index, after the catalogue.
   const [index] = await runLocally(catalog, services, {
-    job: 'platform.chatbot_index',
+    job: 'spotify.chatbot_index',
     params: {},
   });
   console.log(
-    `\nplatform.chatbot_index: ${index?.outcome ?? 'not run'}, ${JSON.stringify(index?.details ?? {})}`,
+    `\nspotify.chatbot_index: ${index?.outcome ?? 'not run'}, ${JSON.stringify(index?.details ?? {})}`,
   );
   // The CLI waits for the artist index instead of answering "one moment" as a webhook would.
   const timer: Timer = () => new Promise(() => undefined);

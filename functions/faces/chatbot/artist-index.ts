@@ -3,50 +3,32 @@
 // Names are matched on three keys: the normalised name (case, accents, width folded; Hangul
 // kept), a compact key (letters and digits only) and aliases (names the collectors resolved
 // by search, names as credited on tracks).
-import type { ArtistView, SimilarView, TrackView, TracksBasis } from './reply.js';
+import {
+  EXCLUDED_NAMES,
+  isVariousArtists,
+  nameKeys,
+  VARIOUS_ARTISTS_ID,
+  type IndexArtist,
+  type IndexData,
+  type NameKeys,
+} from '../../sources/spotify/chatbot-index/model.js';
+import type { SimilarView } from './reply.js';
 import { stripRequestPhrases } from './phrases.js';
 import { SimilarityGraph, type SimilarSubject } from './similar.js';
 import { bigrams, compactKey, dice, nameKey } from './text.js';
 
-/** The two match keys of a name; snapshots carry them so a cold start computes none. */
-export interface NameKeys {
-  name: string;
-  compact: string;
-}
-
-export const nameKeys = (name: string): NameKeys => {
-  const key = nameKey(name);
-  return { name: key, compact: key.replace(/[^\p{L}\p{N}]+/gu, '') };
-};
-
-export interface IndexArtist extends ArtistView {
-  tracks: TrackView[];
-  /** Precomputed nameKeys(name) (snapshots); computed when absent. */
-  keys?: NameKeys;
-  tracksBasis: TracksBasis;
-  /** A profile was collected (else only known from track credits). */
-  hasProfile: boolean;
-}
-
-export interface IndexData {
-  artists: IndexArtist[];
-  aliases: Array<{ name: string; artistId: string; keys?: NameKeys }>;
-  collaborations: Array<{ a: string; b: string; sharedTracks: number }>;
-  compilations: Array<{ albumId: string; artistIds: string[] }>;
-}
+export {
+  isVariousArtists,
+  nameKeys,
+  VARIOUS_ARTISTS_ID,
+  type IndexArtist,
+  type IndexData,
+  type NameKeys,
+} from '../../sources/spotify/chatbot-index/model.js';
 
 /** Words around a name in a chat message ("BTS 노래 추천해줘", "songs by IU"). */
 const MAX_NGRAM = 6;
 const KOREAN_PARTICLES = /(의|은|는|이랑|랑|하고|을|를|와|과|가)$/u;
-const EXCLUDED_NAMES = new Set(['various artists', 'various', 'verschiedene interpreten']);
-/** Spotify's "Various Artists" (compilations credit it as an artist). */
-export const VARIOUS_ARTISTS_ID = '0LyfQWJT6nXafLPZqxe9Of';
-
-/** "Various Artists" is never an answer, a suggestion or a collaborator. */
-export function isVariousArtists(id: string, name?: string | null): boolean {
-  return id === VARIOUS_ARTISTS_ID || (name != null && EXCLUDED_NAMES.has(nameKey(name)));
-}
-
 /** Words that alone never name an artist inside a sentence ("BTS and Coldplay"). */
 const FILLER = new Set(
   'a an and or the of by to me my i you is are what who like with from for in on vs x 와 과 랑 하고 이랑 그리고 또는 아니면 노래 곡 음악'.split(

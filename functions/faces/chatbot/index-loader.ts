@@ -1,6 +1,6 @@
 // Keeps the chatbot's artist index: from the prebuilt snapshot when one exists (one object
 // read and parsed, see snapshot.ts), else built from the warehouse (index-data.ts, six
-// queries), the fallback before the first platform.chatbot_index run. After the TTL the
+// queries), the fallback before the first spotify.chatbot_index run. After the TTL the
 // next request checks in the background whether a newer snapshot exists (one small pointer
 // read) and keeps answering from the current index meanwhile. Names learned from live
 // searches in this instance are applied to every index it loads.
@@ -8,10 +8,13 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Warehouse } from '../../platform/warehouse.js';
 import { ArtistIndex } from './artist-index.js';
-import { loadIndexData } from './index-data.js';
-import type { LoadedSnapshot, SnapshotPointer } from './snapshot.js';
+import { loadIndexData } from '../../sources/spotify/chatbot-index/index-data.js';
+import type {
+  LoadedSnapshot,
+  SnapshotPointer,
+} from '../../sources/spotify/chatbot-index/snapshot.js';
 
-export { loadIndexData } from './index-data.js';
+export { loadIndexData } from '../../sources/spotify/chatbot-index/index-data.js';
 
 /** Where snapshots come from (the raw store and the StateStore pointer in production). */
 export interface SnapshotSource {

@@ -9,9 +9,11 @@ import { DeferredError, SourceHttpError } from '../../platform/errors.js';
 import { lazy } from '../../platform/lazy.js';
 import { stableId } from '../../platform/hash.js';
 import type { Logger } from '../../platform/logger.js';
-import type { JobQueue } from '../../platform/queue.js';
+import type { JobMessage, JobQueue } from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
 import { StateConflictError, type StateStore } from '../../platform/state.js';
+import { childJob } from '../../core/fan-out.js';
+import { artistCatalogRef } from '../../sources/spotify/artist-catalog-ref.js';
 import { SPOTIFY_ID } from '../../sources/spotify/watchlist.js';
 import { isHttpUrl, spotifyArtistUrl, type ArtistView } from './reply.js';
 import { fit } from './text.js';
@@ -105,11 +107,16 @@ export type Collect = (artist: { id: string; name: string }) => Promise<CollectO
 export type CollectOutcome = 'published' | 'already' | 'failed';
 
 /** The collect job of an artist found live: the catalogue planner for that one artist. */
-function collectMessage(artist: { id: string; name: string }, now: Date) {
+function collectMessage(
+  artist: { id: string; name: string },
+  now: Date,
+): JobMessage & { runId: string; requestedAt: string } {
   const day = now.toISOString().slice(0, 10);
   return {
-    job: 'spotify.artist_catalog',
-    params: { artists: [{ name: fit(artist.name, 200), id: artist.id }], maxArtists: 1 },
+    ...childJob(artistCatalogRef, {
+      artists: [{ name: fit(artist.name, 200), id: artist.id }],
+      maxArtists: 1,
+    }),
     // One run per artist per day: repeated questions publish the same run, which
     // MemoryQueue drops and the Pub/Sub subscriber acknowledges once it has completed.
     runId: `chat-${stableId('chatbot-collect', artist.id, day)}`,
@@ -142,7 +149,14 @@ export function queueCollect(
 ): Collect {
   const recent = new Map<string, string>();
   return async (artist) => {
-    const message = collectMessage(artist, clock.now());
+    let message: ReturnType<typeof collectMessage>;
+    try {
+      // The planner's param schema checks the params here (an unusable name is refused).
+      message = collectMessage(artist, clock.now());
+    } catch (error) {
+      log.warn('collect job not published: invalid params', { artist_id: artist.id, error });
+      return 'failed';
+    }
     if (recent.get(artist.id) === message.runId) return 'already';
     recent.set(artist.id, message.runId);
     if (recent.size > 10_000) recent.delete(recent.keys().next().value!);

@@ -1,34 +1,19 @@
 // The answer, independent of the chat platform: the Kakao and Messenger formatters turn it
 // into their own message shapes and limits.
 
-/** An artist's Spotify page, for artists whose data carries no link. */
-export function spotifyArtistUrl(id: string): string {
-  return `https://open.spotify.com/artist/${id}`;
-}
+import type {
+  ArtistView,
+  TrackView,
+  TracksBasis,
+} from '../../sources/spotify/chatbot-index/model.js';
 
-/** Only http(s) links are sent to chat clients (never javascript:, data: and the like). */
-export function isHttpUrl(value: string | null | undefined): value is string {
-  return typeof value === 'string' && /^https?:\/\//i.test(value);
-}
-
-export interface ArtistView {
-  id: string;
-  name: string;
-  imageUrl: string | null;
-  spotifyUrl: string | null;
-  genres: string[];
-  popularity: number | null;
-  followers: number | null;
-}
-
-export interface TrackView {
-  id: string;
-  name: string;
-  albumName: string | null;
-  imageUrl: string | null;
-  spotifyUrl: string | null;
-  releaseDate: string | null;
-}
+export {
+  isHttpUrl,
+  spotifyArtistUrl,
+  type ArtistView,
+  type TrackView,
+  type TracksBasis,
+} from '../../sources/spotify/chatbot-index/model.js';
 
 export interface SimilarView {
   id: string;
@@ -43,9 +28,6 @@ export interface SimilarBecause {
   sharedGenres: string[];
   sharedCompilations: number;
 }
-
-/** Where the tracks came from: top tracks, the newest albums, or nothing collected yet. */
-export type TracksBasis = 'top_tracks' | 'newest_albums' | 'none';
 
 export interface ArtistReply {
   kind: 'artist';

@@ -2,7 +2,7 @@
 // Ver.)", "… (Instrumental)" and "Seven" as four tracks. Picks and collaboration counts fold
 // them into one song: version qualifiers in brackets or after " - " are dropped, as is a
 // trailing "feat. …", and what is left is compared case-, accent- and width-folded.
-import { normalizeText } from '../../platform/text.js';
+import { normalizeText } from '../../../platform/text.js';
 
 /** Words that mark a version of a song rather than another song. */
 const VERSION =

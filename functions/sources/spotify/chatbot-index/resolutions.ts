@@ -1,12 +1,12 @@
 // Every live resolution (what a user typed → the artist a live search chose) is kept as a
 // small raw-store object, one per typed name and day, and folded by the next
-// platform.chatbot_index run into the snapshot's learned aliases: the next index answers
+// spotify.chatbot_index run into the snapshot's learned aliases: the next index answers
 // "방탄소년단" without asking Spotify again, on every instance.
 import pLimit from 'p-limit';
-import type { RawStore } from '../../platform/raw-store.js';
-import { stableId } from '../../platform/hash.js';
+import type { RawStore } from '../../../platform/raw-store.js';
+import { stableId } from '../../../platform/hash.js';
 import { learnedAliasSchema, type LearnedAlias } from './snapshot.js';
-import { nameKey } from './text.js';
+import { normalizeText as nameKey } from '../../../platform/text.js';
 
 const PREFIX = 'chatbot/resolutions/';
 

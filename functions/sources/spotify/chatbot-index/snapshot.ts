@@ -1,4 +1,4 @@
-// The artist index as one prebuilt object (written by the platform.chatbot_index job, read
+// The artist index as one prebuilt object (written by the spotify.chatbot_index job, read
 // by every cold chatbot instance), so no instance builds it from the warehouse.
 //
 // Never half of one: the document goes to one of three slot objects (a raw-store object
@@ -7,10 +7,10 @@
 // switched to it. A reader follows the pointer and checks that the object carries the
 // version the pointer names; three slots mean a slot is rewritten only two builds later.
 import { z } from 'zod';
-import type { RawStore } from '../../platform/raw-store.js';
-import type { StateStore } from '../../platform/state.js';
-import { StateConflictError } from '../../platform/state.js';
-import type { IndexData } from './artist-index.js';
+import type { RawStore } from '../../../platform/raw-store.js';
+import type { StateStore } from '../../../platform/state.js';
+import { StateConflictError } from '../../../platform/state.js';
+import type { IndexData } from './model.js';
 import { packData, packedSchema, unpackData } from './snapshot-format.js';
 
 export const SNAPSHOT_FORMAT = 3;

@@ -1,13 +1,13 @@
 // What the artist index is made of, read from the warehouse's latest_* views (six read-only
 // queries in parallel). The chatbot runs this only when no snapshot exists; the
-// platform.chatbot_index job runs it to write the snapshot (snapshot.ts).
+// spotify.chatbot_index job runs it to write the snapshot (snapshot.ts).
 //   tracks: up to 10 per artist, versions of one song folded (track-titles.ts), 5 kept
 //   collaborations: pairs credited on the same song, counted by distinct songs, never on
 //     compilation albums and never with "Various Artists"
 import { z } from 'zod';
-import type { Warehouse } from '../../platform/warehouse.js';
-import { isVariousArtists, type IndexArtist, type IndexData } from './artist-index.js';
-import { isHttpUrl, spotifyArtistUrl, type TrackView, type TracksBasis } from './reply.js';
+import type { Warehouse } from '../../../platform/warehouse.js';
+import { isVariousArtists, type IndexArtist, type IndexData } from './model.js';
+import { isHttpUrl, spotifyArtistUrl, type TrackView, type TracksBasis } from './model.js';
 import { distinctSongs, songKey } from './track-titles.js';
 
 /** How many tracks per artist the index keeps (answers show at most 5). */

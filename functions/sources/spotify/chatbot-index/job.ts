@@ -1,20 +1,20 @@
-// platform.chatbot_index: builds the chatbot's artist index from the warehouse, folds in the
+// spotify.chatbot_index: builds the chatbot's artist index from the warehouse, folds in the
 // names live searches resolved since the last build, and writes it as one snapshot
 // (snapshot.ts) that cold chatbot instances load instead of querying the warehouse.
 // Runs after the daily catalogue and on its own hourly schedule; idempotent (a rerun writes
 // the same content under a new version).
 import { z } from 'zod';
-import { defineJob } from '../../core/job.js';
-import { loadIndexData } from '../../faces/chatbot/index-data.js';
-import { daysBetween, mergeLearned, readResolutions } from '../../faces/chatbot/resolutions.js';
-import { readSnapshot, writeSnapshot } from '../../faces/chatbot/snapshot.js';
+import { defineJob } from '../../../core/job.js';
+import { loadIndexData } from './index-data.js';
+import { daysBetween, mergeLearned, readResolutions } from './resolutions.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 /** Without an earlier snapshot, resolutions of this many days are read. */
 const FIRST_BUILD_DAYS = 30;
 
 export const chatbotIndexJob = defineJob({
-  name: 'platform.chatbot_index',
-  source: 'platform',
+  name: 'spotify.chatbot_index',
+  source: 'spotify',
   description:
     "Writes the chatbot's artist index (artists, picks, similarity inputs, aliases incl. names resolved by live searches) as one versioned snapshot that chatbot instances load at cold start.",
   params: z.strictObject({}),

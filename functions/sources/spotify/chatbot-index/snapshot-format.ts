@@ -8,8 +8,8 @@
 // Rows are checked by plain type guards rather than zod: zod's tuple parsing of 10,000
 // rows alone took ~0.5 s on the benchmark machine; the envelope is still a zod schema.
 import { z } from 'zod';
-import { nameKeys, type IndexArtist, type IndexData } from './artist-index.js';
-import type { TrackView } from './reply.js';
+import { nameKeys, type IndexArtist, type IndexData } from './model.js';
+import type { TrackView } from './model.js';
 
 const IMAGE_HOST = 'https://i.scdn.co/image/';
 const standardUrl = (kind: 'artist' | 'track', id: string) =>
