@@ -1,7 +1,7 @@
 // A synthetic artist index snapshot of any size for the chatbot benchmark, shaped like the
 // real one (five picks per artist with album art and links, genres, aliases, features and
 // compilations), written with the production writer into a data folder.
-import { writeSnapshot } from '../../functions/sources/spotify/chatbot-index/snapshot.js';
+import { writeSnapshot } from '../../functions/sources/spotify/chatbot/snapshot.js';
 import type { IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
 import { LocalRawStore } from '../../functions/platform/raw-store.js';
 import { FileStateStore } from '../../functions/platform/state.js';

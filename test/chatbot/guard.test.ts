@@ -14,7 +14,7 @@ import {
   type LiveArtist,
 } from '../../functions/faces/chatbot/live.js';
 import type { Reply } from '../../functions/faces/chatbot/reply.js';
-import type { LearnedAlias } from '../../functions/sources/spotify/chatbot-index/snapshot.js';
+import type { LearnedAlias } from '../../functions/sources/spotify/chatbot/snapshot.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';

@@ -2,12 +2,12 @@
 // phrases stripped, a message naming two artists answered with a question.
 import { expect } from 'chai';
 import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
-import { loadIndexData } from '../../functions/sources/spotify/chatbot-index/index-data.js';
+import { loadIndexData } from '../../functions/sources/spotify/chatbot/index-data.js';
 import { stripRequestPhrases } from '../../functions/faces/chatbot/phrases.js';
 import {
   distinctSongs,
   songKey,
-} from '../../functions/sources/spotify/chatbot-index/track-titles.js';
+} from '../../functions/sources/spotify/chatbot/track-titles.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
 import { indexArtist } from './fixtures.js';
 

@@ -10,11 +10,11 @@ import {
   readSnapshot,
   snapshotPath,
   writeSnapshot,
-} from '../../functions/sources/spotify/chatbot-index/snapshot.js';
+} from '../../functions/sources/spotify/chatbot/snapshot.js';
 import {
   packData,
   unpackData,
-} from '../../functions/sources/spotify/chatbot-index/snapshot-format.js';
+} from '../../functions/sources/spotify/chatbot/snapshot-format.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';

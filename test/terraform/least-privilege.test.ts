@@ -64,10 +64,11 @@ describe('terraform: each function gets what the deploy manifest says it does, n
     const expected = grantsFromManifest();
     expect(Object.keys(computed).sort()).to.deep.equal(expected.map(key).sort());
     for (const g of expected) expect(computed[key(g)], key(g)).to.deep.equal(g);
-    // The narrowing the manifest asks for: only the chatbot queries; job functions only
-    // stream rows; nobody gets dataEditor or a project-wide BigQuery data role.
+    // The narrowing the manifest asks for: only the chatbot and the Spotify jobs (the
+    // chatbot index snapshot) query; other job functions only stream rows; nobody gets
+    // dataEditor or a project-wide BigQuery data role.
     const queriers = expected.filter((g) => g.role === 'roles/bigquery.jobUser').map((g) => g.function);
-    expect(queriers).to.deep.equal(['chatbot']);
+    expect([...queriers].sort()).to.deep.equal(['chatbot', 'spotifyJobs']);
     const roles = Object.values(computed).map((g) => g.role);
     expect(roles).not.to.include('roles/bigquery.dataEditor');
     for (const g of Object.values(computed)) {

@@ -11,7 +11,7 @@ import {
   type IndexArtist,
   type IndexData,
   type NameKeys,
-} from '../../sources/spotify/chatbot-index/model.js';
+} from '../../sources/spotify/chatbot/model.js';
 import type { SimilarView } from './reply.js';
 import { stripRequestPhrases } from './phrases.js';
 import { SimilarityGraph, type SimilarSubject } from './similar.js';
@@ -24,7 +24,7 @@ export {
   type IndexArtist,
   type IndexData,
   type NameKeys,
-} from '../../sources/spotify/chatbot-index/model.js';
+} from '../../sources/spotify/chatbot/model.js';
 
 /** Words around a name in a chat message ("BTS 노래 추천해줘", "songs by IU"). */
 const MAX_NGRAM = 6;

@@ -8,13 +8,13 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Warehouse } from '../../platform/warehouse.js';
 import { ArtistIndex } from './artist-index.js';
-import { loadIndexData } from '../../sources/spotify/chatbot-index/index-data.js';
+import { loadIndexData } from '../../sources/spotify/chatbot/index-data.js';
 import type {
   LoadedSnapshot,
   SnapshotPointer,
-} from '../../sources/spotify/chatbot-index/snapshot.js';
+} from '../../sources/spotify/chatbot/snapshot.js';
 
-export { loadIndexData } from '../../sources/spotify/chatbot-index/index-data.js';
+export { loadIndexData } from '../../sources/spotify/chatbot/index-data.js';
 
 /** Where snapshots come from (the raw store and the StateStore pointer in production). */
 export interface SnapshotSource {

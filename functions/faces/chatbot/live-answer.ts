@@ -22,7 +22,7 @@ import {
 import { SpotifyRateLimited, type Collect, type LiveArtist, type LiveSearch } from './live.js';
 import { stripRequestPhrases } from './phrases.js';
 import { textReply, type ArtistReply, type Reply } from './reply.js';
-import type { LearnedAlias } from '../../sources/spotify/chatbot-index/snapshot.js';
+import type { LearnedAlias } from '../../sources/spotify/chatbot/snapshot.js';
 import { fit, nameKey } from './text.js';
 import { TIMED_OUT, within, type Timer } from './timer.js';
 

@@ -5,7 +5,7 @@ import type {
   ArtistView,
   TrackView,
   TracksBasis,
-} from '../../sources/spotify/chatbot-index/model.js';
+} from '../../sources/spotify/chatbot/model.js';
 
 export {
   isHttpUrl,
@@ -13,7 +13,7 @@ export {
   type ArtistView,
   type TrackView,
   type TracksBasis,
-} from '../../sources/spotify/chatbot-index/model.js';
+} from '../../sources/spotify/chatbot/model.js';
 
 export interface SimilarView {
   id: string;

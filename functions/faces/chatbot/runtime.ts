@@ -10,8 +10,8 @@ import { ChatEngine, realTimer, type Timer } from './engine.js';
 import { IndexProvider, type SnapshotSource } from './index-loader.js';
 import { LocalSpotifyPenalty, type SpotifyPenalty } from './live-guard.js';
 import { queueCollect, spotifyLiveSearch, type Collect, type LiveSearch } from './live.js';
-import { recordResolution } from '../../sources/spotify/chatbot-index/resolutions.js';
-import { readPointer, readSnapshot } from '../../sources/spotify/chatbot-index/snapshot.js';
+import { recordResolution } from '../../sources/spotify/chatbot/resolutions.js';
+import { readPointer, readSnapshot } from '../../sources/spotify/chatbot/snapshot.js';
 import type { MessengerSender } from './messenger-send.js';
 
 export interface ChatRuntime {

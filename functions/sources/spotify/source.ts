@@ -3,7 +3,7 @@ import { defineSource } from '../../core/source.js';
 import { artistJobs } from './artist-jobs.js';
 import { catalogueJobs } from './catalogue-jobs.js';
 import { catalogueMappers } from './catalogue-mappers.js';
-import { chatbotIndexJob } from './chatbot-index/job.js';
+import { chatbotIndexJob } from './chatbot/job.js';
 import { SPOTIFY_SECRET_IDS } from './config.js';
 import { podcastJobs } from './podcast-jobs.js';
 import { podcastMappers } from './podcast-mappers.js';
