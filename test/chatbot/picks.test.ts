@@ -4,10 +4,7 @@ import { expect } from 'chai';
 import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
 import { loadIndexData } from '../../functions/sources/spotify/chatbot/index-data.js';
 import { stripRequestPhrases } from '../../functions/faces/chatbot/phrases.js';
-import {
-  distinctSongs,
-  songKey,
-} from '../../functions/sources/spotify/chatbot/track-titles.js';
+import { distinctSongs, songKey } from '../../functions/sources/spotify/chatbot/track-titles.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
 import { indexArtist } from './fixtures.js';
 

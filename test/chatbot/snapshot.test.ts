@@ -11,10 +11,7 @@ import {
   snapshotPath,
   writeSnapshot,
 } from '../../functions/sources/spotify/chatbot/snapshot.js';
-import {
-  packData,
-  unpackData,
-} from '../../functions/sources/spotify/chatbot/snapshot-format.js';
+import { packData, unpackData } from '../../functions/sources/spotify/chatbot/snapshot-format.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { RawStore } from '../../functions/platform/raw-store.js';

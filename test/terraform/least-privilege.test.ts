@@ -31,6 +31,7 @@ function grantsFromManifest(): Grant[] {
     if (f.warehouse === 'write') add(ROW_INSERTER, 'dataset', 'fanpulse');
     if (f.warehouse === 'read') add('roles/bigquery.dataViewer', 'dataset', 'fanpulse');
     if (f.queries) add('roles/bigquery.jobUser', 'project', PROJECT);
+    if (f.queries && f.warehouse === 'write') add('roles/bigquery.dataViewer', 'dataset', 'fanpulse');
     for (const t of f.publishes) add('roles/pubsub.publisher', 'topic', t);
     for (const s of f.secrets) add('roles/secretmanager.secretAccessor', 'secret', s);
   }

@@ -9,10 +9,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Warehouse } from '../../platform/warehouse.js';
 import { ArtistIndex } from './artist-index.js';
 import { loadIndexData } from '../../sources/spotify/chatbot/index-data.js';
-import type {
-  LoadedSnapshot,
-  SnapshotPointer,
-} from '../../sources/spotify/chatbot/snapshot.js';
+import type { LoadedSnapshot, SnapshotPointer } from '../../sources/spotify/chatbot/snapshot.js';
 
 export { loadIndexData } from '../../sources/spotify/chatbot/index-data.js';
 

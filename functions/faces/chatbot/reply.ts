@@ -1,11 +1,7 @@
 // The answer, independent of the chat platform: the Kakao and Messenger formatters turn it
 // into their own message shapes and limits.
 
-import type {
-  ArtistView,
-  TrackView,
-  TracksBasis,
-} from '../../sources/spotify/chatbot/model.js';
+import type { ArtistView, TrackView, TracksBasis } from '../../sources/spotify/chatbot/model.js';
 
 export {
   isHttpUrl,
