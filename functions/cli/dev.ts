@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { entryPoints } from '../faces/entry-points.js';
+import { entryPoints, type EntryPoint } from '../faces/entry-points.js';
 import { processServicesOptions, setProcessServices } from '../faces/process-services.js';
 import { loadPlatformConfig } from '../platform/config.js';
 import { topicForSource } from '../platform/queue.js';
@@ -85,7 +85,6 @@ export interface DevOptions {
 }
 
 export async function runDev(options: DevOptions): Promise<void> {
-  const basePort = Number(options.port);
   const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL_PROJECT;
   let emulator: EmulatorProcess | null = null;
   if (!process.env.PUBSUB_EMULATOR_HOST) {
@@ -105,34 +104,16 @@ export async function runDev(options: DevOptions): Promise<void> {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const functions = entryPoints.filter((f) => !wanted || wanted.includes(f.name));
-  // Every function served here shares one Services, whose warehouse holds every table.
-  setProcessServices(createServices(processServicesOptions(process.env, catalog.schema)));
-  await import(pathToFileURL(INDEX_MODULE).href);
-  // The same functions-framework instance index.js registered its functions with.
-  const require = createRequire(INDEX_MODULE);
-  const testing = require('@google-cloud/functions-framework/testing') as {
-    getTestServer(name: string): Server;
-  };
-
-  const servers: Server[] = [];
-  const urls = new Map<string, string>();
-  // Consecutive ports from --port, stepping over the emulator's (8081.. meets 8085).
-  const emulatorPort = Number(process.env.PUBSUB_EMULATOR_HOST?.split(':').pop());
-  let port = basePort - 1;
-  for (const f of functions) {
-    port += 1;
-    if (port === emulatorPort) port += 1;
-    const server = testing.getTestServer(f.name);
-    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
-    servers.push(server);
-    urls.set(f.name, `http://127.0.0.1:${port}`);
-    console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
-  }
-
+  const served = await serveFunctions(
+    entryPoints.filter((f) => !wanted || wanted.includes(f.name)),
+    Number(options.port),
+  );
   const targets = entryPoints
-    .filter((e) => e.source !== null && urls.has(e.name))
-    .map((e) => ({ topic: topicForSource(e.source!, config.topicPrefix), url: urls.get(e.name)! }));
+    .filter((e) => e.source !== null && served.urls.has(e.name))
+    .map((e) => ({
+      topic: topicForSource(e.source!, config.topicPrefix),
+      url: served.urls.get(e.name)!,
+    }));
   // Loaded here so that other commands do not pay for the Pub/Sub client library.
   const { ensurePushSubscriptions } = await import('../faces/pubsub/push-setup.js');
   const subscriptions = await ensurePushSubscriptions(targets, {
@@ -148,11 +129,49 @@ export async function runDev(options: DevOptions): Promise<void> {
   console.error(
     `ready: PUBSUB_EMULATOR_HOST=${process.env.PUBSUB_EMULATOR_HOST} GOOGLE_CLOUD_PROJECT=${project} npm run cli -- publish <job> ...`,
   );
+  await untilStopped(() => {
+    for (const server of served.servers) server.close();
+    emulator?.stop();
+  });
+}
 
-  await new Promise<void>((done) => {
+/**
+ * Serves `functions` from this process on consecutive ports from `basePort` (stepping over
+ * the emulator's: 8081.. meets 8085), all sharing one Services whose warehouse holds every
+ * table.
+ */
+async function serveFunctions(
+  functions: readonly EntryPoint[],
+  basePort: number,
+): Promise<{ servers: Server[]; urls: Map<string, string> }> {
+  setProcessServices(createServices(processServicesOptions(process.env, catalog.schema)));
+  await import(pathToFileURL(INDEX_MODULE).href);
+  // The same functions-framework instance index.js registered its functions with.
+  const require = createRequire(INDEX_MODULE);
+  const testing = require('@google-cloud/functions-framework/testing') as {
+    getTestServer(name: string): Server;
+  };
+  const servers: Server[] = [];
+  const urls = new Map<string, string>();
+  const emulatorPort = Number(process.env.PUBSUB_EMULATOR_HOST?.split(':').pop());
+  let port = basePort - 1;
+  for (const f of functions) {
+    port += 1;
+    if (port === emulatorPort) port += 1;
+    const server = testing.getTestServer(f.name);
+    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+    servers.push(server);
+    urls.set(f.name, `http://127.0.0.1:${port}`);
+    console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
+  }
+  return { servers, urls };
+}
+
+/** Resolves after SIGINT or SIGTERM, once `stop` ran. */
+function untilStopped(stop: () => void): Promise<void> {
+  return new Promise<void>((done) => {
     const shutdown = () => {
-      for (const server of servers) server.close();
-      emulator?.stop();
+      stop();
       done();
     };
     process.once('SIGINT', shutdown);

@@ -73,3 +73,6 @@ export const episodesMentioningTerms = defineView({
     `JOIN ${ref(spotifyEpisodes.latestView)} AS e ON e.episode_id = m.episode_id\n` +
     `WHERE m.matched`,
 });
+
+export const podcastTables = [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions] as const;
+export const podcastViews = [episodesMentioningTerms] as const;
