@@ -107,13 +107,19 @@ function registerReplayCommand(program: Command): void {
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
     .option('--source <source>', 'only this source, e.g. spotify')
     .option('--entity <entity>', 'only this entity, e.g. show_episodes')
-    .action(async (o: { from: string; to: string; source?: string; entity?: string }) => {
-      process.exitCode = await runJobCommand(
-        'platform.replay',
-        Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
-        {},
-      );
-    });
+    .option(
+      '--terms <json>',
+      "mention terms to apply to collected episodes instead of their runs' terms, e.g. '[\"Natura\"]'",
+    )
+    .action(
+      async (o: { from: string; to: string; source?: string; entity?: string; terms?: string }) => {
+        process.exitCode = await runJobCommand(
+          'platform.replay',
+          Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
+          {},
+        );
+      },
+    );
 }
 
 function registerQueryCommand(program: Command): void {
