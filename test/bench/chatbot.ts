@@ -13,7 +13,7 @@ import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js'
 import { kakaoBody } from '../chatbot/support.js';
 import { fillWarehouse } from '../chatbot/warehouse-file.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
-import { startFunction, type FunctionProcess } from '../support/function-process.js';
+import { startFunction, waitFor, type FunctionProcess } from '../support/function-process.js';
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';
 import { syntheticArtistName, writeSyntheticSnapshot } from './chatbot-snapshot.js';
 import { percentile } from './stats.js';
@@ -148,7 +148,7 @@ export const bench: BenchModule = {
       const first = await post(`${chat.base}/kakao`, 'BTS');
       const firstAt = performance.now();
       if (!full(first)) throw new Error(`first answer not full: ${first.status} ${first.body}`);
-      const loaded = indexLoaded(server);
+      const loaded = await waitFor('the index log line', () => indexLoaded(server!), 10_000, 10);
       rows.push(
         `| cold start: process start → serving → first full answer (tracks) for BTS | ${(firstAt - spawned).toFixed(0)} ms (serving after ${chat.servingMs.toFixed(0)} ms, then ${(firstAt - servingAt).toFixed(0)} ms) |`,
         `| index at cold start: ${loaded?.source ?? '?'} of ${loaded?.artists ?? '?'} artists (${((loaded?.bytes ?? 0) / 1024).toFixed(0)} KiB of JSON) | loaded in ${loaded?.ms ?? '?'} ms (${loaded?.cpu_ms ?? '?'} ms of CPU) |`,
@@ -249,7 +249,7 @@ export const bench: BenchModule = {
       const bigFirst = await post(`${big.base}/kakao`, syntheticArtistName(4242));
       const bigMs = performance.now() - bigServing;
       if (!full(bigFirst)) throw new Error(`10k snapshot: answer not full: ${bigFirst.body}`);
-      const bigLoaded = indexLoaded(server);
+      const bigLoaded = await waitFor('the index log line', () => indexLoaded(server!), 10_000, 10);
       rows.push(
         `| 10,000-artist snapshot (${(bytes / 2 ** 20).toFixed(1)} MiB of JSON, gzip on disk): cold load (read, gunzip, parse, check, index) | ${bigLoaded?.ms ?? '?'} ms (${bigLoaded?.cpu_ms ?? '?'} ms of CPU) |`,
         `| 10,000-artist snapshot: serving → first full answer | ${bigMs.toFixed(0)} ms |`,

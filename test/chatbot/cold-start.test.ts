@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import { knownCatalogue } from '../sandbox/spotify/catalogue.js';
-import { startFunction, type FunctionProcess } from '../support/function-process.js';
+import { startFunction, waitFor, type FunctionProcess } from '../support/function-process.js';
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';
 import { kakaoBody, SECRETS, SKILL_HEADER, WATCH_LIST } from './support.js';
 import { fillWarehouse, type FilledWarehouse } from './warehouse-file.js';
@@ -57,7 +57,13 @@ describe('chatbot: cold start from the index snapshot (functions-framework)', fu
     expect(list && 'listCard' in list && list.listCard.items.length).to.equal(5);
     expect(carousel && 'carousel' in carousel).to.equal(true);
     expect(ms, `first full answer after ${ms.toFixed(0)} ms`).to.be.at.most(1500);
-    const loaded = server.logs.find((l) => l.message === 'artist index loaded');
+    // The log line travels through the child's stdout pipe, maybe after the answer arrived.
+    const loaded = await waitFor(
+      'the index log line',
+      () => server!.logs.find((l) => l.message === 'artist index loaded'),
+      10_000,
+      10,
+    );
     expect(loaded?.source).to.equal('snapshot');
   });
 });
