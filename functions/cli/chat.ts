@@ -8,6 +8,8 @@ import { sendApiBody } from '../chatbot/messenger-send.js';
 import { realTimer, type Timer } from '../chatbot/engine.js';
 import { createChatRuntime } from '../chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
+import { UsageError } from './errors.js';
+import { cliLogSink } from './log-sink.js';
 
 interface ChatOptions {
   platform: string;
@@ -18,8 +20,8 @@ interface ChatOptions {
 
 export async function chatCommand(words: string[], options: ChatOptions): Promise<unknown> {
   if (options.platform !== 'kakao' && options.platform !== 'messenger')
-    throw new Error(`--platform must be kakao or messenger, not "${options.platform}"`);
-  const services = createServices({ sink: () => undefined });
+    throw new UsageError(`--platform must be kakao or messenger, not "${options.platform}"`);
+  const services = createServices({ sink: cliLogSink() });
   try {
     // No chat platform is waiting here: the CLI always waits for the index.
     const timer: Timer = (ms, kind, signal) =>

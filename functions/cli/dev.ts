@@ -19,6 +19,8 @@ import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
 // publish.ts registers this command, so the import is circular; LOCAL_PROJECT is only read
 // when commands run, after both modules have loaded.
 import { LOCAL_PROJECT } from './publish.js';
+import { UsageError } from './errors.js';
+import { portOption, requireFreePorts } from './ports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/functions/index.js, next to dist/functions/cli/. */
@@ -70,9 +72,21 @@ export async function startEmulatorProcess(
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => {
       stop();
-      fail(new Error(`the Pub/Sub emulator did not start within ${timeoutMs} ms`));
+      fail(
+        new Error(
+          `the Pub/Sub emulator did not start within ${timeoutMs / 1000} s (is \`gcloud beta emulators pubsub\` installed, with Java? see docs/pubsub.md)`,
+        ),
+      );
     }, timeoutMs);
+    let lastLine = '';
     const watch = (chunk: Buffer) => {
+      lastLine =
+        chunk
+          .toString()
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .pop() ?? lastLine;
       if (/Server started, listening on/.test(chunk.toString())) {
         clearTimeout(timer);
         ok();
@@ -82,11 +96,15 @@ export async function startEmulatorProcess(
     child.stderr?.on('data', watch);
     child.once('error', (error) => {
       clearTimeout(timer);
-      fail(new Error(`could not start gcloud: ${error.message}`));
+      fail(
+        new Error(
+          `could not start gcloud (${error.message}): install the Google Cloud CLI and its Pub/Sub emulator, or set PUBSUB_EMULATOR_HOST to a running emulator`,
+        ),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`the Pub/Sub emulator exited with code ${code}`));
+      fail(new Error(`the Pub/Sub emulator exited with code ${code}: ${lastLine}`));
     });
   });
   return { host, stop };
@@ -101,22 +119,13 @@ export interface DevOptions {
 }
 
 export async function runDev(options: DevOptions): Promise<void> {
-  const basePort = Number(options.port);
+  const basePort = portOption('--port', options.port);
+  const emulatorPort = process.env.PUBSUB_EMULATOR_HOST
+    ? Number(process.env.PUBSUB_EMULATOR_HOST.split(':').pop())
+    : portOption('--emulator-port', options.emulatorPort);
   const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL_PROJECT;
-  let emulator: EmulatorProcess | null = null;
-  if (!process.env.PUBSUB_EMULATOR_HOST) {
-    console.error(`starting the Pub/Sub emulator on 127.0.0.1:${options.emulatorPort}...`);
-    emulator = await startEmulatorProcess(Number(options.emulatorPort), project);
-    process.env.PUBSUB_EMULATOR_HOST = emulator.host;
-  }
-  // The functions read these on their first delivery (one Services per process).
-  process.env.GOOGLE_CLOUD_PROJECT = project;
-  process.env.FANPULSE_QUEUE ??= 'pubsub';
-  // The emulator redelivers a refused message within seconds and dead-letters it after 5
-  // attempts, so a not-yet-due message is re-published sooner than in the cloud.
-  process.env.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS ??= '8';
-  const config = loadPlatformConfig(process.env);
-
+  // A bad setting fails here, before the emulator starts.
+  loadPlatformConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project });
   const wanted = options.only
     ?.split(',')
     .map((s) => s.trim())
@@ -124,51 +133,99 @@ export async function runDev(options: DevOptions): Promise<void> {
   const functions = discoverFunctions(await readFile(INDEX_MODULE, 'utf8')).filter(
     (f) => !wanted || wanted.includes(f.name),
   );
-  await import(pathToFileURL(INDEX_MODULE).href);
-  // The same functions-framework instance index.js registered its functions with.
-  const require = createRequire(INDEX_MODULE);
-  const testing = require('@google-cloud/functions-framework/testing') as {
-    getTestServer(name: string): Server;
-  };
-
-  const servers: Server[] = [];
-  const urls = new Map<string, string>();
+  if (wanted && functions.length !== wanted.length)
+    throw new UsageError(
+      `--only names functions that do not exist: ${wanted.filter((w) => !functions.some((f) => f.name === w)).join(', ')}`,
+    );
   // Consecutive ports from --port, stepping over the emulator's (8081.. meets 8085).
-  const emulatorPort = Number(process.env.PUBSUB_EMULATOR_HOST?.split(':').pop());
+  const ports: Array<{ port: number; for: string }> = [];
   let port = basePort - 1;
   for (const f of functions) {
     port += 1;
     if (port === emulatorPort) port += 1;
-    const server = testing.getTestServer(f.name);
-    await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
-    servers.push(server);
-    urls.set(f.name, `http://127.0.0.1:${port}`);
-    console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
+    ports.push({ port, for: f.name });
   }
+  // Every port is checked before anything starts, so nothing is left half started.
+  await requireFreePorts([
+    ...(process.env.PUBSUB_EMULATOR_HOST
+      ? []
+      : [{ port: emulatorPort, for: 'the Pub/Sub emulator' }]),
+    ...ports,
+  ]);
 
-  const targets = pubsubEntryPoints
-    .filter((e) => urls.has(e.name))
-    .map((e) => ({ topic: topicForSource(e.source, config.topicPrefix), url: urls.get(e.name)! }));
-  // Loaded here so that other commands do not pay for the Pub/Sub client library.
-  const { ensurePushSubscriptions } = await import('../pubsub/push-setup.js');
-  const subscriptions = await ensurePushSubscriptions(targets, {
-    projectId: project,
-    apiEndpoint: process.env.PUBSUB_EMULATOR_HOST,
-    minimumBackoffSeconds: 1,
-    maximumBackoffSeconds: 10,
-    ...(options.deadLetter
-      ? { deadLetterTopic: `${config.topicPrefix}dead-letter`, maxDeliveryAttempts: 5 }
-      : {}),
-  });
-  for (const s of subscriptions) console.error(`${s.topic} → push ${s.endpoint}`);
-  console.error(
-    `ready: PUBSUB_EMULATOR_HOST=${process.env.PUBSUB_EMULATOR_HOST} GOOGLE_CLOUD_PROJECT=${project} npm run cli -- publish <job> ...`,
-  );
+  let emulator: EmulatorProcess | null = null;
+  const servers: Server[] = [];
+  const stopAll = () => {
+    for (const server of servers) server.close();
+    emulator?.stop();
+  };
+  // Whatever ends this process (a crash included), the emulator's JVM must not outlive it.
+  process.once('exit', stopAll);
+  try {
+    if (!process.env.PUBSUB_EMULATOR_HOST) {
+      console.error(`starting the Pub/Sub emulator on 127.0.0.1:${emulatorPort}...`);
+      emulator = await startEmulatorProcess(emulatorPort, project);
+      process.env.PUBSUB_EMULATOR_HOST = emulator.host;
+    }
+    // The functions read these on their first delivery (one Services per process).
+    process.env.GOOGLE_CLOUD_PROJECT = project;
+    process.env.FANPULSE_QUEUE ??= 'pubsub';
+    // Not on GCE: no metadata-server probe (and its MetadataLookupWarning) on each client.
+    process.env.METADATA_SERVER_DETECTION ??= 'none';
+    // The emulator redelivers a refused message within seconds and dead-letters it after 5
+    // attempts, so a not-yet-due message is re-published sooner than in the cloud.
+    process.env.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS ??= '8';
+    const config = loadPlatformConfig(process.env);
+
+    await import(pathToFileURL(INDEX_MODULE).href);
+    // The same functions-framework instance index.js registered its functions with.
+    const require = createRequire(INDEX_MODULE);
+    const testing = require('@google-cloud/functions-framework/testing') as {
+      getTestServer(name: string): Server;
+    };
+
+    const urls = new Map<string, string>();
+    for (const [i, f] of functions.entries()) {
+      const { port } = ports[i]!;
+      const server = testing.getTestServer(f.name);
+      await new Promise<void>((ok, fail) => {
+        server.once('error', fail);
+        server.listen(port, '127.0.0.1', ok);
+      });
+      servers.push(server);
+      urls.set(f.name, `http://127.0.0.1:${port}`);
+      console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
+    }
+
+    const targets = pubsubEntryPoints
+      .filter((e) => urls.has(e.name))
+      .map((e) => ({
+        topic: topicForSource(e.source, config.topicPrefix),
+        url: urls.get(e.name)!,
+      }));
+    // Loaded here so that other commands do not pay for the Pub/Sub client library.
+    const { ensurePushSubscriptions } = await import('../pubsub/push-setup.js');
+    const subscriptions = await ensurePushSubscriptions(targets, {
+      projectId: project,
+      apiEndpoint: process.env.PUBSUB_EMULATOR_HOST,
+      minimumBackoffSeconds: 1,
+      maximumBackoffSeconds: 10,
+      ...(options.deadLetter
+        ? { deadLetterTopic: `${config.topicPrefix}dead-letter`, maxDeliveryAttempts: 5 }
+        : {}),
+    });
+    for (const s of subscriptions) console.error(`${s.topic} → push ${s.endpoint}`);
+    console.error(
+      `ready: PUBSUB_EMULATOR_HOST=${process.env.PUBSUB_EMULATOR_HOST} GOOGLE_CLOUD_PROJECT=${project} npm run cli -- publish <job> ...`,
+    );
+  } catch (error) {
+    stopAll();
+    throw error;
+  }
 
   await new Promise<void>((done) => {
     const shutdown = () => {
-      for (const server of servers) server.close();
-      emulator?.stop();
+      stopAll();
       done();
     };
     process.once('SIGINT', shutdown);

@@ -6,13 +6,14 @@ import { gunzipIfNeeded } from '../platform/raw-store.js';
 import { findMapperByEntity, mappers } from '../mappers.js';
 import { parseRawObjectPath, rawLineSchema, type RawLine } from '../platform/raw-landing.js';
 import { QualityCounters } from '../platform/quality.js';
+import { UsageError } from './errors.js';
 
 export interface MapResult {
   rows: Array<{ table: string; row: Record<string, unknown> }>;
   quality: Record<string, number>;
 }
 
-export class MapInputError extends Error {}
+export class MapInputError extends UsageError {}
 
 export async function mapFile(
   entityName: string,
