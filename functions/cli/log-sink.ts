@@ -44,10 +44,13 @@ export function readableLine(json: string): string {
   return [String(entry.severity ?? 'LOG'), String(entry.message ?? ''), ...fields].join(' ');
 }
 
-export function cliLogSink(
-  env: Env = process.env,
-  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
-): LogSink {
+/** What the sink writes to: stderr, or a fake in tests. */
+export interface LogStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+export function cliLogSink(env: Env = process.env, stream: LogStream = process.stderr): LogSink {
   if (logFormat(env, stream.isTTY === true) === 'json') return (line) => stream.write(line + '\n');
   const everything = env.FANPULSE_LOG_LEVEL === 'DEBUG';
   const min = ORDER.indexOf('WARNING');
