@@ -19,8 +19,7 @@ export const mochaHooks = {
       console.warn = saved.warn;
       saved = null;
     }
-    if (this.currentTest?.state === 'failed')
-      for (const args of held) console.error(...args);
+    if (this.currentTest?.state === 'failed') for (const args of held) console.error(...args);
     held.length = 0;
   },
 };
