@@ -230,6 +230,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    process.once('SIGHUP', shutdown);
   });
 }
 

@@ -34,7 +34,23 @@ export function buildProgram(root: string): Command {
   return program;
 }
 
+function report(error: unknown): void {
+  const { line, exitCode } = describeCliError(error);
+  console.error(`fanpulse: ${line}`);
+  if (process.env.FANPULSE_LOG_LEVEL === 'DEBUG' && error instanceof Error && error.stack)
+    console.error(error.stack);
+  process.exitCode = exitCode;
+}
+
 export async function main(argv: string[], root: string): Promise<void> {
+  // A failure outside the command's promise (a socket's 'error' event, say) is one line too;
+  // exiting runs the 'exit' handlers (`dev` stops the emulator there).
+  const crash = (error: unknown) => {
+    report(error);
+    process.exit(process.exitCode);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     await buildProgram(root).parseAsync(argv);
   } catch (error) {
@@ -43,10 +59,6 @@ export async function main(argv: string[], root: string): Promise<void> {
       process.exitCode = 2; // no command given: commander printed the help
       return;
     }
-    const { line, exitCode } = describeCliError(error);
-    console.error(`fanpulse: ${line}`);
-    if (process.env.FANPULSE_LOG_LEVEL === 'DEBUG' && error instanceof Error && error.stack)
-      console.error(error.stack);
-    process.exitCode = exitCode;
+    report(error);
   }
 }
