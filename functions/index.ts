@@ -1,16 +1,19 @@
 // Every deployable entry point, and nothing else. functions-framework loads this module
-// (package.json "main") and serves the function named by --target. Each handler's module
-// is imported on its first request, so a function's cold start loads only its own code
-// (the chatbot never loads the job catalogue, a job function never loads the chatbot).
+// (package.json "main") and serves the function named by --target. The list comes from the
+// source registry and the HTTP faces (functions/faces/entry-points.ts); each handler's
+// module is imported on its first request, and a source's function loads that source's
+// module only, so a cold start loads only the function's own code.
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
-import type { JobSource } from './jobs/types.js';
+import { entryPoints, httpFaces } from './faces/entry-points.js';
 import { lazy } from './platform/lazy.js';
 
 type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
 
-function jobs(source: JobSource): EventHandler {
-  const handler = lazy(async () => (await import('./pubsub/subscriber.js')).jobSubscriber(source));
+function jobs(source: string): EventHandler {
+  const handler = lazy(async () =>
+    (await import('./faces/pubsub/subscriber.js')).jobSubscriber(source),
+  );
   return async (event) => (await handler())(event);
 }
 
@@ -19,16 +22,5 @@ function lazyHttp(load: () => Promise<HttpFunction>): HttpFunction {
   return async (req, res) => (await handler())(req, res);
 }
 
-// Pub/Sub-triggered job runners, one per source (functions/pubsub/entry-points.ts).
-cloudEvent('spotifyJobs', jobs('spotify'));
-cloudEvent('instagramJobs', jobs('instagram'));
-cloudEvent('eventsJobs', jobs('events'));
-cloudEvent('platformJobs', jobs('platform'));
-http(
-  'events',
-  lazyHttp(async () => (await import('./events/handler.js')).eventsHandler()),
-);
-http(
-  'chatbot',
-  lazyHttp(async () => (await import('./chatbot/entry.js')).chatbot),
-);
+for (const entry of entryPoints) if (entry.source) cloudEvent(entry.name, jobs(entry.source));
+for (const face of httpFaces) http(face.name, lazyHttp(face.load));

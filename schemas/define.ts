@@ -173,3 +173,30 @@ export function latestViewOf(table: TableDef): ViewDef {
       `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1`,
   };
 }
+
+/** What a warehouse holds: tables and views (in declaration order). */
+export interface WarehouseSchema {
+  readonly tables: readonly TableDef[];
+  readonly views: readonly ViewDef[];
+}
+
+/** Views ordered so that each comes after what it reads. */
+export function viewsInDependencyOrder(
+  tables: readonly TableDef[],
+  views: readonly ViewDef[],
+): ViewDef[] {
+  const done = new Set(tables.map((t) => t.name));
+  const ordered: ViewDef[] = [];
+  let pending = [...views];
+  while (pending.length > 0) {
+    const ready = pending.filter((v) => v.dependsOn.every((d) => done.has(d)));
+    if (ready.length === 0)
+      throw new Error(`views with missing dependencies: ${pending.map((v) => v.name).join(', ')}`);
+    for (const v of ready) {
+      ordered.push(v);
+      done.add(v.name);
+    }
+    pending = pending.filter((v) => !ready.includes(v));
+  }
+  return ordered;
+}

@@ -30,7 +30,7 @@ locals {
 
 resource "google_bigquery_dataset" "this" {
   project     = var.project_id
-  dataset_id  = var.dataset_id
+  dataset_id  = local.dataset_id
   location    = var.bigquery_location
   description = "fanpulse: Spotify, Instagram and marketing event data (append-only snapshots; query the latest_* views)."
   labels      = local.labels

@@ -27,7 +27,7 @@ locals {
     }
   }
 
-  # functions/platform/config.ts (and functions/pubsub/config.ts) read these.
+  # functions/platform/config.ts (and functions/faces/pubsub/config.ts) read these.
   common_env = {
     FANPULSE_BACKEND      = "gcp"
     GOOGLE_CLOUD_PROJECT  = var.project_id
@@ -37,6 +37,8 @@ locals {
     FANPULSE_TOPIC_PREFIX = var.prefix
     FANPULSE_LOG_LEVEL    = var.log_level
     FANPULSE_RAW_GZIP     = tostring(var.raw_gzip)
+    # Secret ids are <prefix><id> (names.tf), so environments keep their own credentials.
+    FANPULSE_SECRET_PREFIX = var.prefix
   }
 
   function_env = {
@@ -59,7 +61,7 @@ resource "google_cloudfunctions2_function" "fn" {
 
   project     = var.project_id
   location    = var.region
-  name        = "${var.prefix}${each.value.id}"
+  name        = local.function_names[each.key]
   description = each.value.description
   labels      = merge(local.labels, { function = each.value.id })
 
@@ -67,6 +69,8 @@ resource "google_cloudfunctions2_function" "fn" {
     runtime         = "nodejs24"
     entry_point     = each.key
     service_account = google_service_account.build.id
+    # The environment's own repository, the only one the build account may write to.
+    docker_repository = google_artifact_registry_repository.functions.id
 
     source {
       storage_source {
@@ -108,12 +112,37 @@ resource "google_cloudfunctions2_function" "fn" {
     }
   }
 
-  depends_on = [
-    google_project_iam_member.build,
-    google_storage_bucket_iam_member.build_source,
-    google_project_iam_member.fn_log_writer,
-    google_secret_manager_secret_iam_member.accessor,
-  ]
+  # Builds run as the build account and instances as the function's account: both need
+  # their grants in force first (time_sleep.grants waits for them to settle).
+  depends_on = [time_sleep.grants]
+}
+
+# Images of this environment's functions (the build account's only writable repository).
+resource "google_artifact_registry_repository" "functions" {
+  project       = var.project_id
+  location      = var.region
+  repository_id = local.image_repository_id
+  format        = "DOCKER"
+  description   = "fanpulse function images (${trimsuffix(var.prefix, "-")})"
+  labels        = local.labels
+
+  # Each deployment pushes a new image; keep the last few of each function.
+  cleanup_policies {
+    id     = "keep-recent"
+    action = "KEEP"
+    most_recent_versions {
+      keep_count = 5
+    }
+  }
+  cleanup_policies {
+    id     = "delete-old"
+    action = "DELETE"
+    condition {
+      older_than = "2592000s"
+    }
+  }
+
+  depends_on = [google_project_service.apis]
 }
 
 # The two webhooks (chatbot, events) answer anyone; they authenticate requests themselves

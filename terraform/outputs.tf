@@ -57,11 +57,24 @@ output "dead_letter_subscription" {
 }
 
 output "secret_ids" {
-  description = "Secret Manager secrets to fill with `gcloud secrets versions add` (created empty)."
-  value       = sort(keys(google_secret_manager_secret.secret))
+  description = "Secret Manager secrets of this environment (<prefix><id>) to fill with `gcloud secrets versions add` (created empty)."
+  value       = sort([for s in google_secret_manager_secret.secret : s.secret_id])
 }
 
 output "scheduler_jobs" {
-  description = "Cloud Scheduler job names keyed by schedule id."
-  value       = { for k, j in google_cloud_scheduler_job.job : k => j.name }
+  description = "Cloud Scheduler jobs keyed by schedule id, with the cron, time zone and message in force (after schedule_overrides)."
+  value = {
+    for k, j in google_cloud_scheduler_job.job : k => {
+      name      = j.name
+      cron      = j.schedule
+      time_zone = j.time_zone
+      paused    = j.paused
+      message   = local.scheduled_jobs[k].message
+    }
+  }
+}
+
+output "image_repository" {
+  description = "Artifact Registry repository of the function images."
+  value       = google_artifact_registry_repository.functions.id
 }

@@ -33,7 +33,7 @@ resource "google_pubsub_topic" "dead_letter" {
 # monitoring.tf). Never expires, however long nobody pulls.
 resource "google_pubsub_subscription" "dead_letter" {
   project = var.project_id
-  name    = "${local.dead_letter_topic}-pull"
+  name    = local.dead_letter_subscription
   topic   = google_pubsub_topic.dead_letter.id
   labels  = local.labels
 
@@ -50,7 +50,7 @@ resource "google_pubsub_subscription" "push" {
   for_each = var.pubsub_delivery == "push" ? local.pubsub_functions : {}
 
   project = var.project_id
-  name    = "${local.topic_names[each.value.consumes]}-push"
+  name    = local.push_subscription_names[each.key]
   topic   = google_pubsub_topic.jobs[each.value.consumes].id
   labels  = local.labels
 
@@ -90,7 +90,8 @@ resource "google_pubsub_subscription" "push" {
 }
 
 # Dead-lettering: the Pub/Sub service agent publishes to the dead-letter topic and
-# acknowledges on the source subscription.
+# acknowledges on the source subscription. local.pubsub_service_agent comes out of
+# time_sleep.service_agents (main.tf): these grants wait until the agent exists.
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.dead_letter.name

@@ -60,7 +60,7 @@ resource "google_storage_bucket" "raw" {
 # Function source archives. Each upload has its content hash in its name, so a changed
 # archive makes the functions rebuild, and Terraform deletes the archive it replaces.
 resource "google_storage_bucket" "source" {
-  name          = "${var.project_id}-${var.prefix}source"
+  name          = local.source_bucket_name
   project       = var.project_id
   location      = var.storage_location
   storage_class = "STANDARD"

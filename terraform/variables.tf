@@ -25,13 +25,15 @@ variable "region" {
 
 variable "prefix" {
   type        = string
-  description = "Prefix of every resource name, and the functions' FANPULSE_TOPIC_PREFIX (topics are <prefix><source>-jobs). Use one per environment sharing a project."
+  description = "The environment: prefix of every resource name (topics, subscriptions, secrets, buckets, service accounts, functions, scheduler jobs, log metrics; the dataset and custom role use it with underscores), and the functions' FANPULSE_TOPIC_PREFIX and FANPULSE_SECRET_PREFIX. One per environment sharing a project, e.g. \"prod-\", \"staging-\"."
   default     = "fanpulse-"
 
   validation {
     # Service account ids are at most 30 characters: prefix + "instagram-jobs" must fit.
-    condition     = can(regex("^[a-z][a-z0-9-]{0,13}$", var.prefix))
-    error_message = "prefix must start with a letter, use lowercase letters, digits and hyphens, and be at most 14 characters."
+    # The one trailing hyphen keeps names of two environments apart ("dev" + "-x" would
+    # otherwise meet "dev-" + "x") and maps one-to-one to the underscore form.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,12}-$", var.prefix))
+    error_message = "prefix must start with a letter, use lowercase letters, digits and hyphens, end with one hyphen, and be at most 14 characters."
   }
 }
 
@@ -109,11 +111,11 @@ variable "force_destroy_buckets" {
 
 variable "dataset_id" {
   type        = string
-  description = "BigQuery dataset of the tables and views (the functions' FANPULSE_BQ_DATASET)."
-  default     = "fanpulse"
+  description = "BigQuery dataset of the tables and views (the functions' FANPULSE_BQ_DATASET); null means the prefix with underscores (\"fanpulse-\" → fanpulse, \"dev-eu-\" → dev_eu)."
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_]+$", var.dataset_id)) && length(var.dataset_id) <= 1024
+    condition     = var.dataset_id == null || try(can(regex("^[A-Za-z0-9_]+$", var.dataset_id)) && length(var.dataset_id) <= 1024, false)
     error_message = "dataset_id may contain letters, digits and underscores only."
   }
 }
@@ -266,6 +268,29 @@ variable "schedules_paused" {
   default     = false
 }
 
+variable "schedule_overrides" {
+  # any: each schedule's params have their own shape (a map(object) would force one type).
+  type        = any
+  description = "Per-environment changes to the catalogue's schedules, keyed by schedule id (terraform output scheduler_jobs, or generated/schedules.json): cron, time_zone, params (merged over the catalogue's params), paused, enabled (false: no scheduler job). Unset schedules run as the code defines them."
+  default     = {}
+
+  validation {
+    condition = can(keys(var.schedule_overrides)) && alltrue([
+      for o in values(var.schedule_overrides) :
+      length(setsubtract(keys(o), ["cron", "time_zone", "params", "paused", "enabled"])) == 0
+    ])
+    error_message = "schedule_overrides must map schedule ids to objects with only cron, time_zone, params, paused and enabled."
+  }
+
+  validation {
+    condition = alltrue([
+      for o in values(var.schedule_overrides) :
+      (!can(o.cron) || can(regex("^\\S+( \\S+){4}$", o.cron))) && (!can(o.params) || can(keys(o.params)))
+    ])
+    error_message = "schedule_overrides: cron must have five fields; params must be an object."
+  }
+}
+
 # ---------------------------------------------------------------------------------------
 # Monitoring
 # ---------------------------------------------------------------------------------------
@@ -300,6 +325,17 @@ variable "data_quality_threshold" {
   validation {
     condition     = var.data_quality_threshold >= 0
     error_message = "data_quality_threshold must not be negative."
+  }
+}
+
+variable "log_metric_wait_seconds" {
+  type        = number
+  description = "How long alert policies wait after their log-based metrics are created (Monitoring may answer 404 for a new metric for a while)."
+  default     = 120
+
+  validation {
+    condition     = var.log_metric_wait_seconds >= 0 && var.log_metric_wait_seconds <= 900
+    error_message = "log_metric_wait_seconds must be between 0 and 900."
   }
 }
 

@@ -9,6 +9,16 @@ terraform {
       # (set explicitly below), google_project_service keeps APIs on destroy.
       version = ">= 7.0.0, < 8.0.0"
     }
+    # google_project_service_identity (the Pub/Sub service agent) exists only in beta.
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 7.0.0, < 8.0.0"
+    }
+    # time_sleep: waits for log metrics, service agents and IAM to settle on first apply.
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.9.0, < 1.0.0"
+    }
     archive = {
       source  = "hashicorp/archive"
       version = ">= 2.4.0, < 3.0.0"

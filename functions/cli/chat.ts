@@ -2,12 +2,13 @@
 // would send for a message, answered from the local warehouse (and a live Spotify search
 // for unknown artists, unless --offline).
 import type { Command } from 'commander';
-import { kakaoResponse } from '../chatbot/kakao.js';
-import { messengerMessages } from '../chatbot/messenger-format.js';
-import { sendApiBody } from '../chatbot/messenger-send.js';
-import { realTimer, type Timer } from '../chatbot/engine.js';
-import { createChatRuntime } from '../chatbot/runtime.js';
+import { kakaoResponse } from '../faces/chatbot/kakao.js';
+import { messengerMessages } from '../faces/chatbot/messenger-format.js';
+import { sendApiBody } from '../faces/chatbot/messenger-send.js';
+import { realTimer, type Timer } from '../faces/chatbot/engine.js';
+import { createChatRuntime } from '../faces/chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
+import { catalog } from '../sources/all.js';
 import { UsageError } from './errors.js';
 import { cliLogSink } from './log-sink.js';
 
@@ -21,7 +22,7 @@ interface ChatOptions {
 export async function chatCommand(words: string[], options: ChatOptions): Promise<unknown> {
   if (options.platform !== 'kakao' && options.platform !== 'messenger')
     throw new UsageError(`--platform must be kakao or messenger, not "${options.platform}"`);
-  const services = createServices({ sink: cliLogSink() });
+  const services = createServices({ sink: cliLogSink(), schema: catalog.schema });
   try {
     // No chat platform is waiting here: the CLI always waits for the index.
     const timer: Timer = (ms, kind, signal) =>

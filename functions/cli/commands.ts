@@ -4,10 +4,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
-import { jobs, schedules } from '../jobs/catalogue.js';
-import { runLocally } from '../local-runner.js';
+import { runLocally } from '../core/local-runner.js';
 import { RUN_ID_PATTERN } from '../platform/queue.js';
 import { createServices, type Services } from '../platform/runtime.js';
+import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { formatNdjson, formatTable } from './format.js';
@@ -20,7 +20,7 @@ import { calendarDay, replaySelection } from './validate.js';
 
 /** Services for a CLI command: logs to stderr (readable on a terminal), never thrown away. */
 export function cliServices(): Services {
-  return createServices({ sink: cliLogSink() });
+  return createServices({ sink: cliLogSink(), schema: catalog.schema });
 }
 
 /** The run time of an earlier run, so a rerun names (and so rewrites) the same raw objects. */
@@ -48,6 +48,7 @@ export async function runJobCommand(
   try {
     const runTime = options.runId ? await earlierRunTime(services, options.runId) : undefined;
     const summaries = await runLocally(
+      catalog,
       services,
       { job: name, params },
       {
@@ -95,10 +96,10 @@ export function registerCoreCommands(program: Command): void {
     .command('jobs')
     .description('list every job with its parameters and schedules')
     .action(() => {
-      for (const job of jobs) {
+      for (const job of catalog.jobs) {
         console.log(`${job.name}  (${job.source})\n  ${job.description}`);
         console.log(formatParams(job, '    '));
-        for (const s of schedules().filter((x) => x.job === job.name)) {
+        for (const s of catalog.schedules().filter((x) => x.job === job.name)) {
           console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
         }
       }
@@ -173,7 +174,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
       const stale: string[] = [];
-      for (const [path, content] of generatedFiles()) {
+      for (const [path, content] of generatedFiles(catalog.schema)) {
         const current = await readFile(path, 'utf8').catch(() => null);
         if (current === content) continue;
         stale.push(path);
@@ -197,7 +198,7 @@ export function registerCoreCommands(program: Command): void {
 export function addJobHelp(command: Command): void {
   command.addHelpText('after', (context) => {
     const name = context.command.args[0];
-    const job = jobs.find((j) => j.name === name);
+    const job = catalog.findJob(name ?? '');
     if (!job) return `\n${PARAM_SYNTAX} \`fanpulse job <name> --help\` lists a job's parameters.`;
     return `\n${job.name}: ${job.description}\nParameters:\n${formatParams(job)}\n${PARAM_SYNTAX}`;
   });

@@ -8,40 +8,24 @@
 // served from ONE process (functions-framework's getTestServer builds the same Express
 // server its CLI does), so all of them share one Services and one DuckDB writer.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import { entryPoints } from '../faces/entry-points.js';
+import { processServicesOptions, setProcessServices } from '../faces/process-services.js';
 import { loadPlatformConfig } from '../platform/config.js';
-import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
-// publish.ts registers this command, so the import is circular; LOCAL_PROJECT is only read
-// when commands run, after both modules have loaded.
-import { LOCAL_PROJECT } from './publish.js';
+import { topicForSource } from '../platform/queue.js';
+import { createServices } from '../platform/runtime.js';
+import { catalog } from '../sources/all.js';
 import { UsageError } from './errors.js';
+import { LOCAL_PROJECT } from './local-project.js';
 import { portOption, requireFreePorts } from './ports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/functions/index.js, next to dist/functions/cli/. */
 export const INDEX_MODULE = resolve(here, '..', 'index.js');
-
-export interface DiscoveredFunction {
-  name: string;
-  signatureType: 'cloudevent' | 'http';
-}
-
-/** The functions index.js registers, in order: `cloudEvent('x', ...)` and `http('y', ...)`. */
-export function discoverFunctions(indexSource: string): DiscoveredFunction[] {
-  const found: DiscoveredFunction[] = [];
-  const re = /\b(cloudEvent|http)\)?\(\s*['"`]([A-Za-z][A-Za-z0-9_-]*)['"`]/g;
-  for (const m of indexSource.matchAll(re)) {
-    const name = m[2]!;
-    if (found.some((f) => f.name === name)) continue;
-    found.push({ name, signatureType: m[1] === 'http' ? 'http' : 'cloudevent' });
-  }
-  return found;
-}
 
 export interface EmulatorProcess {
   host: string;
@@ -130,9 +114,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const functions = discoverFunctions(await readFile(INDEX_MODULE, 'utf8')).filter(
-    (f) => !wanted || wanted.includes(f.name),
-  );
+  const functions = entryPoints.filter((f) => !wanted || wanted.includes(f.name));
   if (wanted && functions.length !== wanted.length)
     throw new UsageError(
       `--only names functions that do not exist: ${wanted.filter((w) => !functions.some((f) => f.name === w)).join(', ')}`,
@@ -177,6 +159,8 @@ export async function runDev(options: DevOptions): Promise<void> {
     process.env.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS ??= '8';
     const config = loadPlatformConfig(process.env);
 
+    // Every function served here shares one Services, whose warehouse holds every table.
+    setProcessServices(createServices(processServicesOptions(process.env, catalog.schema)));
     await import(pathToFileURL(INDEX_MODULE).href);
     // The same functions-framework instance index.js registered its functions with.
     const require = createRequire(INDEX_MODULE);
@@ -197,14 +181,14 @@ export async function runDev(options: DevOptions): Promise<void> {
       console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
     }
 
-    const targets = pubsubEntryPoints
-      .filter((e) => urls.has(e.name))
+    const targets = entryPoints
+      .filter((e) => e.source !== null && urls.has(e.name))
       .map((e) => ({
-        topic: topicForSource(e.source, config.topicPrefix),
+        topic: topicForSource(e.source!, config.topicPrefix),
         url: urls.get(e.name)!,
       }));
     // Loaded here so that other commands do not pay for the Pub/Sub client library.
-    const { ensurePushSubscriptions } = await import('../pubsub/push-setup.js');
+    const { ensurePushSubscriptions } = await import('../faces/pubsub/push-setup.js');
     const subscriptions = await ensurePushSubscriptions(targets, {
       projectId: project,
       apiEndpoint: process.env.PUBSUB_EMULATOR_HOST,

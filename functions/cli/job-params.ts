@@ -2,8 +2,8 @@
 // (z.toJSONSchema), so `fanpulse jobs`, `job <name> --help` and the checks never drift from
 // what the job accepts. List parameters take a comma-separated value as well as JSON.
 import { z } from 'zod';
-import { jobs, findJob } from '../jobs/catalogue.js';
-import type { JobDefinition } from '../jobs/types.js';
+import type { JobDefinition } from '../core/job.js';
+import { catalog } from '../sources/all.js';
 import { UsageError } from './errors.js';
 
 interface JsonSchema {
@@ -135,12 +135,12 @@ export function didYouMean(given: string, known: readonly string[]): string {
 }
 
 export function requireJob(name: string): JobDefinition {
-  const job = findJob(name);
+  const job = catalog.findJob(name);
   if (!job) {
     throw new UsageError(
       `unknown job "${name}"${didYouMean(
         name,
-        jobs.map((j) => j.name),
+        catalog.jobs.map((j) => j.name),
       )}; \`fanpulse jobs\` lists them`,
     );
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerChatCommand } from './chat.js';
 import { registerCoreCommands } from './commands.js';
+import { registerDevCommand } from './dev.js';
 import { describeCliError } from './errors.js';
 import { registerPubSubCommands } from './publish.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(root: string): Command {
     .configureOutput({ outputError: () => undefined });
   registerCoreCommands(program);
   registerPubSubCommands(program);
+  registerDevCommand(program);
   registerChatCommand(program);
   return program;
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipIfNeeded } from '../platform/raw-store.js';
-import { findMapperByEntity, mappers } from '../mappers.js';
+import { catalog } from '../sources/all.js';
 import { parseRawObjectPath, rawLineSchema, type RawLine } from '../platform/raw-landing.js';
 import { QualityCounters } from '../platform/quality.js';
 import { UsageError } from './errors.js';
@@ -20,10 +20,10 @@ export async function mapFile(
   file: string,
   context: Record<string, unknown> = {},
 ): Promise<MapResult> {
-  const mapper = findMapperByEntity(entityName);
+  const mapper = catalog.findMapperByEntity(entityName);
   if (!mapper) {
     throw new MapInputError(
-      `unknown entity "${entityName}"; known: ${mappers.map((m) => `${m.source}.${m.entity}`).join(', ')}`,
+      `unknown entity "${entityName}"; known: ${catalog.mappers.map((m) => `${m.source}.${m.entity}`).join(', ')}`,
     );
   }
   let text: string;

@@ -1,26 +1,25 @@
 // Pub/Sub commands: `publish` puts a job message on its topic (the emulator's when
 // PUBSUB_EMULATOR_HOST is set, else the cloud project's), `schedules` writes the schedule
-// and deploy exports Terraform reads, `dev` (cli/dev.ts) serves every function locally.
+// and deploy exports Terraform reads.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { parseJobMessage } from '../jobs/run-job.js';
+import { parseJobMessage } from '../core/runner.js';
 import { FUNCTIONS_EXPORT_PATH } from '../deploy/manifest.js';
-import { SCHEDULES_EXPORT_PATH, terraformExports } from '../jobs/schedules-export.js';
+import { SCHEDULES_EXPORT_PATH, terraformExports } from '../deploy/terraform-exports.js';
 import type { Env } from '../platform/env.js';
 import { InvalidInputError } from '../platform/errors.js';
 import { topicForJob, type JobMessage } from '../platform/queue.js';
 import { createServices } from '../platform/runtime.js';
-import { RUN_ID_ATTRIBUTE } from '../pubsub/subscriber.js';
+import { RUN_ID_ATTRIBUTE } from '../faces/pubsub/republish.js';
+import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { addJobHelp } from './commands.js';
 import { UsageError } from './errors.js';
 import { jobParamsFromCli, requireJob } from './job-params.js';
 import { answers } from './ports.js';
+import { LOCAL_PROJECT } from './local-project.js';
 import { isoTime } from './validate.js';
-import { registerDevCommand } from './dev.js';
-
-export const LOCAL_PROJECT = 'fanpulse-local';
 
 export interface PublishCommandOptions {
   runId?: string;
@@ -56,7 +55,7 @@ export async function publishJob(
     ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
   };
   // Rejects what a subscriber would reject here instead of in the function's logs.
-  parseJobMessage(message);
+  parseJobMessage(catalog, message);
   const attributes = attributesFrom(options.attribute);
   if (options.runId) attributes[RUN_ID_ATTRIBUTE] = options.runId;
   const project =
@@ -138,6 +137,4 @@ export function registerPubSubCommands(program: Command): void {
         console.error(`wrote ${path}`);
       }
     });
-
-  registerDevCommand(program);
 }

@@ -1,7 +1,7 @@
 // The run summary the CLI prints on stderr after each job: outcome, rows and calls on one
 // line, then what a person must know: why it failed or was deferred, what was skipped or is
 // unavailable in this tier, and the data-quality counters.
-import type { RunSummary } from '../jobs/run-job.js';
+import type { RunSummary } from '../core/runner.js';
 
 const pairs = (record: Record<string, unknown>) =>
   Object.entries(record)

@@ -1,6 +1,6 @@
 // Checks of CLI values that must fail before anything runs: calendar days, replay's source
 // and entity (the ones raw objects can be mapped from), ISO times.
-import { mappers } from '../mappers.js';
+import { catalog } from '../sources/all.js';
 import { didYouMean } from './job-params.js';
 import { UsageError } from './errors.js';
 
@@ -24,14 +24,14 @@ export function isoTime(flag: string, value: string): Date {
 }
 
 export function replaySelection(source?: string, entity?: string): void {
-  const sources = [...new Set(mappers.map((m) => m.source))];
+  const sources = [...new Set(catalog.mappers.map((m) => m.source))];
   if (source !== undefined && !sources.includes(source))
     throw new UsageError(
       `--source must be one of ${sources.join(', ')}, not "${source}"${didYouMean(source, sources)}`,
     );
   if (entity === undefined) return;
   const entities = [
-    ...new Set(mappers.filter((m) => !source || m.source === source).map((m) => m.entity)),
+    ...new Set(catalog.mappers.filter((m) => !source || m.source === source).map((m) => m.entity)),
   ];
   if (!entities.includes(entity))
     throw new UsageError(

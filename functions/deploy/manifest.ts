@@ -1,13 +1,13 @@
 // What each deployable function is and what it may touch: the one source Terraform reads
 // (terraform/generated/functions.json) to create the functions, their service accounts,
 // the topics, the secrets and every IAM grant. A function gets exactly the access listed
-// here, so a new topic, secret or bucket use starts with an edit to this file.
-import { topicForJob } from '../platform/queue.js';
-import { pubsubEntryPoints, topicForSource } from '../pubsub/entry-points.js';
-import { SPOTIFY_SECRET_IDS } from '../spotify/config.js';
-import { INSTAGRAM_SECRET_IDS } from '../instagram/config.js';
-import { CHATBOT_SECRET_IDS } from '../chatbot/config.js';
-import { EVENTS_SECRET_IDS } from '../events/config.js';
+// here: a source's function what its source module declares (functions/sources/registry.ts),
+// the two HTTP faces what is written below.
+import { jobsEntryPoint, type SourceModule } from '../core/source.js';
+import { CHATBOT_SECRET_IDS } from '../faces/chatbot/config.js';
+import { EVENTS_SECRET_IDS } from '../faces/events/config.js';
+import { topicForJob, topicForSource } from '../platform/queue.js';
+import { allSources } from '../sources/all.js';
 
 export const FUNCTIONS_EXPORT_PATH = 'terraform/generated/functions.json';
 
@@ -29,45 +29,38 @@ export interface DeployFunction {
   secrets: string[];
   /** Raw bucket (raw landing and the state store): read-write, read or none. */
   storage: 'read-write' | 'read' | 'none';
-  /** BigQuery dataset: write (insert rows, query), read (query) or none. */
+  /**
+   * BigQuery dataset: write (stream rows into existing tables, nothing else), read (read
+   * tables and views) or none. Terraform grants write as a row-insert custom role.
+   */
   warehouse: 'write' | 'read' | 'none';
+  /** Runs BigQuery query jobs (the chatbot's index); only these get bigquery.jobUser. */
+  queries: boolean;
   /** Invocable by anyone on the internet (webhooks); everything else is not. */
   public: boolean;
 }
-
-const DESCRIPTIONS: Record<string, string> = {
-  spotify: 'Runs Spotify jobs (podcasts, artists, catalogue) from its Pub/Sub topic.',
-  instagram: 'Runs Instagram jobs (brand profiles, media, hashtags) from its Pub/Sub topic.',
-  events: 'Loads accepted marketing events into Cloud Storage and BigQuery.',
-  platform: 'Runs platform jobs such as replaying raw data into the warehouse.',
-};
-
-const SECRETS_OF_SOURCE: Record<string, readonly string[]> = {
-  spotify: SPOTIFY_SECRET_IDS,
-  instagram: INSTAGRAM_SECRET_IDS,
-  events: [],
-  platform: [],
-};
 
 function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /** Every deployable function, Pub/Sub subscribers first, then the two HTTP faces. */
-export function deployFunctions(): DeployFunction[] {
+export function deployFunctions(sources: readonly SourceModule[] = allSources): DeployFunction[] {
   // A subscriber re-publishes deferred and not-yet-due jobs to its own topic, and the
   // Spotify planners fan out to it, so every subscriber publishes where it consumes.
-  const subscribers = pubsubEntryPoints.map((e): DeployFunction => ({
-    entryPoint: e.name,
-    id: kebab(e.name),
+  const subscribers = sources.map((source): DeployFunction => ({
+    entryPoint: jobsEntryPoint(source.name),
+    id: kebab(jobsEntryPoint(source.name)),
     kind: 'pubsub',
-    description: DESCRIPTIONS[e.source] ?? `Runs ${e.source} jobs from its Pub/Sub topic.`,
-    consumes: topicForSource(e.source),
-    publishes: [topicForSource(e.source)],
-    secrets: [...(SECRETS_OF_SOURCE[e.source] ?? [])],
+    description: source.description,
+    consumes: topicForSource(source.name),
+    publishes: [topicForSource(source.name)],
+    secrets: [...source.secrets],
     // Platform jobs (replay) read raw objects; all keep run state in the same bucket.
     storage: 'read-write',
+    // Job runs stream rows (RowWriter → Warehouse.insert) and never query.
     warehouse: 'write',
+    queries: false,
     public: false,
   }));
   return [
@@ -83,6 +76,8 @@ export function deployFunctions(): DeployFunction[] {
       secrets: [...CHATBOT_SECRET_IDS],
       storage: 'none',
       warehouse: 'read',
+      // The artist index (functions/chatbot/index-loader.ts) is built from queries.
+      queries: true,
       public: true,
     },
     {
@@ -96,6 +91,7 @@ export function deployFunctions(): DeployFunction[] {
       secrets: [...EVENTS_SECRET_IDS],
       storage: 'none',
       warehouse: 'none',
+      queries: false,
       public: true,
     },
   ];

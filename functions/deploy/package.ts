@@ -7,7 +7,14 @@
 // `npm ci` installs the runtime dependencies and builds nothing; and the repository's
 // package-lock.json with the dev-only entries dropped, so `npm ci` installs exactly the
 // versions the tests ran against.
+//
+// Local-only runtime dependencies (DuckDB, the laptop warehouse: ~70 MB of native
+// bindings) are dropped from the staged package.json, and the lockfile keeps only what
+// the staged dependencies reach. The code loads them with a dynamic import in local mode
+// only (functions/platform/runtime.ts); a test walks the static imports of the shipped
+// entry point to keep it that way.
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { formatSizes, measureStage } from './package-size.js';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -16,6 +23,8 @@ const STAGE_DIR = 'terraform/build/source';
 export const STAGED_MAIN = 'dist/functions/index.js';
 /** Compiled folders the functions need at run time (functions import ../schemas). */
 const STAGED_DIST = ['dist/functions', 'dist/schemas'] as const;
+/** Runtime dependencies used only on a laptop (FANPULSE_BACKEND=local); never staged. */
+export const LOCAL_ONLY_DEPENDENCIES: readonly string[] = ['@duckdb/node-api'];
 
 const packageJsonSchema = z.looseObject({
   name: z.string(),
@@ -62,6 +71,49 @@ export function parseRuntimeLock(lockSource: unknown): RuntimeLock {
   return { lock, runtime };
 }
 
+const lockEntrySchema = z.looseObject({
+  dependencies: z.record(z.string(), z.string()).optional(),
+  optionalDependencies: z.record(z.string(), z.string()).optional(),
+  peerDependencies: z.record(z.string(), z.string()).optional(),
+});
+
+/** Where Node (and npm) finds package `name` required from the package at `from`. */
+function resolveInLock(packages: Record<string, unknown>, from: string, name: string) {
+  let dir = from;
+  for (;;) {
+    const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${name}`;
+    if (candidate in packages) return candidate;
+    if (dir === '') return undefined;
+    const up = dir.lastIndexOf('/node_modules/');
+    dir = up < 0 ? '' : dir.slice(0, up);
+  }
+}
+
+/**
+ * The lockfile restricted to what `dependencies` reach (dependencies, optional and peer
+ * dependencies, resolved the way Node resolves them): dropping a root dependency drops
+ * the packages only it needed.
+ */
+export function reachableLock(
+  { lock, runtime }: RuntimeLock,
+  dependencies: Record<string, string>,
+): RuntimeLock {
+  const packages = Object.fromEntries(runtime) as Record<string, unknown>;
+  const keep = new Set<string>();
+  const queue: Array<[string, string]> = Object.keys(dependencies).map((n) => ['', n]);
+  while (queue.length > 0) {
+    const [from, name] = queue.pop()!;
+    const path = resolveInLock(packages, from, name);
+    if (path === undefined || keep.has(path)) continue;
+    keep.add(path);
+    const entry = lockEntrySchema.parse(packages[path]);
+    for (const deps of [entry.dependencies, entry.optionalDependencies, entry.peerDependencies]) {
+      for (const dep of Object.keys(deps ?? {})) queue.push([path, dep]);
+    }
+  }
+  return { lock, runtime: runtime.filter(([path]) => keep.has(path)) };
+}
+
 /** Names of the packages a lockfile installs without devDependencies. */
 export function runtimePackages({ runtime }: RuntimeLock): Set<string> {
   return new Set(
@@ -75,6 +127,9 @@ export function runtimePackages({ runtime }: RuntimeLock): Set<string> {
  */
 export function stagedPackageJson(source: unknown, runtime: Set<string>): StagedPackageJson {
   const pkg = packageJsonSchema.parse(source);
+  const dependencies = Object.fromEntries(
+    Object.entries(pkg.dependencies).filter(([name]) => !LOCAL_ONLY_DEPENDENCIES.includes(name)),
+  );
   const allowScripts = Object.fromEntries(
     Object.entries(pkg.allowScripts ?? {}).filter(([name]) => runtime.has(name)),
   );
@@ -93,7 +148,7 @@ export function stagedPackageJson(source: unknown, runtime: Set<string>): Staged
       'gcp-build': '',
       start: 'functions-framework',
     },
-    dependencies: pkg.dependencies,
+    dependencies,
     ...(Object.keys(allowScripts).length > 0 ? { allowScripts } : {}),
   };
 }
@@ -123,6 +178,8 @@ export async function exists(path: string): Promise<boolean> {
 export interface StageResult {
   outDir: string;
   packageJson: StagedPackageJson;
+  /** Lockfile paths (`node_modules/...`) of every package the staged lockfile installs. */
+  installs: string[];
 }
 
 /** Builds the staging folder from a built checkout (`npm run build` ran in `root`). */
@@ -142,14 +199,20 @@ export async function stagePackage(root: string, outDir: string): Promise<StageR
   const sourceLock = parseRuntimeLock(
     JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')),
   );
-  const pkg = stagedPackageJson(
+  const fullPkg = stagedPackageJson(
     JSON.parse(await readFile(join(root, 'package.json'), 'utf8')),
     runtimePackages(sourceLock),
   );
-  const lock = stagedLockfile(sourceLock, pkg);
+  const reachable = reachableLock(sourceLock, fullPkg.dependencies);
+  // allowScripts only for packages that are still installed.
+  const pkg = stagedPackageJson(
+    JSON.parse(await readFile(join(root, 'package.json'), 'utf8')),
+    runtimePackages(reachable),
+  );
+  const lock = stagedLockfile(reachable, pkg);
   await writeFile(join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   await writeFile(join(outDir, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');
-  return { outDir, packageJson: pkg };
+  return { outDir, packageJson: pkg, installs: reachable.runtime.map(([path]) => path) };
 }
 
 const invokedDirectly =
@@ -157,7 +220,10 @@ const invokedDirectly =
 if (invokedDirectly) {
   const outDir = resolve(process.argv[2] ?? STAGE_DIR);
   stagePackage(process.cwd(), outDir).then(
-    () => process.stderr.write(`staged the function source in ${outDir}\n`),
+    async (staged) => {
+      const report = await measureStage(staged, process.cwd());
+      process.stderr.write(`staged the function source in ${outDir}\n${formatSizes(report)}\n`);
+    },
     (error: unknown) => {
       process.stderr.write(`package: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -23,6 +23,12 @@ const platformSchema = z
     FANPULSE_BQ_LOCATION: z.string().default('US'),
     FANPULSE_SECRET_VERSION: z.string().default('latest'),
     FANPULSE_SECRET_CACHE_SECONDS: nonNegativeInt.default(300),
+    // Environments sharing a project keep their own secrets: Terraform names them
+    // <prefix><id> and passes the prefix here.
+    FANPULSE_SECRET_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, hyphens and underscores only')
+      .default(''),
     FANPULSE_TOPIC_PREFIX: z.string().default('fanpulse-'),
     FANPULSE_PUBSUB_BATCH_MS: nonNegativeInt.default(20),
     FANPULSE_RAW_GZIP: z.enum(['true', 'false']).default('false'),
@@ -52,6 +58,7 @@ const platformSchema = z
       bigqueryLocation: env.FANPULSE_BQ_LOCATION,
       secretVersion: env.FANPULSE_SECRET_VERSION,
       secretCacheSeconds: env.FANPULSE_SECRET_CACHE_SECONDS,
+      secretPrefix: env.FANPULSE_SECRET_PREFIX,
       topicPrefix: env.FANPULSE_TOPIC_PREFIX,
       pubsubBatchMs: env.FANPULSE_PUBSUB_BATCH_MS,
       rawGzip: env.FANPULSE_RAW_GZIP === 'true',

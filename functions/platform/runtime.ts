@@ -1,6 +1,7 @@
 // Builds the adapters the configuration asks for, each on first use. Cloud adapters are
 // imported dynamically so a function never loads a client library it does not use.
 import { join } from 'node:path';
+import type { WarehouseSchema } from '../../schemas/define.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
 import type { Env } from './env.js';
@@ -41,7 +42,14 @@ export interface CreateServicesOptions {
   redactor?: Redactor;
   overrides?: ServiceOverrides;
   labels?: Record<string, string>;
+  /**
+   * The tables and views a local (DuckDB) warehouse creates: the caller's sources (platform
+   * knows none). A function may be given a loader, called only when DuckDB opens.
+   */
+  schema?: WarehouseSchema | (() => Promise<WarehouseSchema>);
 }
+
+const NO_TABLES: WarehouseSchema = { tables: [], views: [] };
 
 export function createServices(options: CreateServicesOptions = {}): Services {
   const env = options.env ?? process.env;
@@ -83,7 +91,11 @@ export function createServices(options: CreateServicesOptions = {}): Services {
         });
       } else {
         const { openDuckDbWarehouse } = await import('./warehouse-duckdb.js');
-        openedWarehouse = await openDuckDbWarehouse(config.duckdbPath);
+        const schema = options.schema ?? NO_TABLES;
+        openedWarehouse = await openDuckDbWarehouse(
+          config.duckdbPath,
+          typeof schema === 'function' ? await schema() : schema,
+        );
       }
       return openedWarehouse as Warehouse;
     }),
@@ -95,6 +107,7 @@ export function createServices(options: CreateServicesOptions = {}): Services {
           projectId: project,
           version: config.secretVersion,
           cacheSeconds: config.secretCacheSeconds,
+          prefix: config.secretPrefix,
           redactor,
           clock,
         });

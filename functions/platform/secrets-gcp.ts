@@ -19,6 +19,8 @@ export interface SecretManagerSecretsOptions {
   /** `latest` or a version number. */
   version: string;
   cacheSeconds: number;
+  /** Environment prefix of every secret id (Terraform creates `<prefix><id>`); default none. */
+  prefix?: string;
   redactor: Redactor;
   clock: Clock;
   client?: SecretVersionAccessor;
@@ -51,7 +53,8 @@ export class SecretManagerSecrets implements Secrets {
   }
 
   versionName(secretId: string): string {
-    return `projects/${this.options.projectId}/secrets/${secretId}/versions/${this.options.version}`;
+    const id = `${this.options.prefix ?? ''}${secretId}`;
+    return `projects/${this.options.projectId}/secrets/${id}/versions/${this.options.version}`;
   }
 
   get(secretId: string): Promise<string> {

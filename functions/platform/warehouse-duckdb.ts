@@ -3,25 +3,37 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { TableDef } from '../../schemas/define.js';
+import {
+  latestViewOf,
+  viewsInDependencyOrder,
+  type TableDef,
+  type WarehouseSchema,
+} from '../../schemas/define.js';
 import {
   DUCKDB_TYPES,
   duckdbTableDdl,
   duckdbViewDdl,
   storedColumns,
 } from '../../schemas/generate.js';
-import { tables, viewsInDependencyOrder } from '../../schemas/index.js';
 import type { InsertOutcome, StoredRow, Warehouse } from './warehouse.js';
 
 // Reported like BigQuery's insertAll requests so run summaries compare across backends.
 const ROWS_PER_REQUEST = 500;
 
-export async function openDuckDbWarehouse(path: string): Promise<Warehouse> {
+/**
+ * Opens (or creates) a DuckDB warehouse that holds `schema`. A table written that the schema
+ * did not declare (replay into another source's table) is created, with its latest view,
+ * on first insert.
+ */
+export async function openDuckDbWarehouse(
+  path: string,
+  schema: WarehouseSchema,
+): Promise<Warehouse> {
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
-  return new DuckDbWarehouse(connection, instance);
+  return new DuckDbWarehouse(connection, instance, schema);
 }
 
 class DuckDbWarehouse implements Warehouse {
@@ -30,17 +42,31 @@ class DuckDbWarehouse implements Warehouse {
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly instance: DuckDBInstance,
+    private readonly schema: WarehouseSchema,
   ) {}
+
+  private readonly created = new Set<string>();
 
   async ensureSchema(): Promise<void> {
     if (this.schemaReady) return;
+    const { tables, views } = this.schema;
     for (const table of tables) await this.connection.run(duckdbTableDdl(table));
-    for (const view of viewsInDependencyOrder()) await this.connection.run(duckdbViewDdl(view));
+    for (const view of viewsInDependencyOrder(tables, views))
+      await this.connection.run(duckdbViewDdl(view));
+    for (const table of tables) this.created.add(table.name);
     this.schemaReady = true;
+  }
+
+  private async ensureTable(table: TableDef): Promise<void> {
+    if (this.created.has(table.name)) return;
+    await this.connection.run(duckdbTableDdl(table));
+    await this.connection.run(duckdbViewDdl(latestViewOf(table)));
+    this.created.add(table.name);
   }
 
   async insert(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
     await this.ensureSchema();
+    await this.ensureTable(table);
     if (rows.length === 0) return { inserted: 0, rejected: [], requests: 0 };
     const columns = storedColumns(table);
     const unique = [...new Map(rows.map((r) => [r.insert_id, r])).values()];

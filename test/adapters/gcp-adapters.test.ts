@@ -11,10 +11,10 @@ import {
 } from '../../functions/platform/secrets-gcp.js';
 import { StateConflictError, updateState } from '../../functions/platform/state.js';
 import { insertIdFor, type StoredRow } from '../../functions/platform/warehouse.js';
-import { tableByName } from '../../schemas/index.js';
 import { startGcpStubs, type GcpStubs } from './gcp-stubs.js';
+import { catalog } from '../../functions/sources/all.js';
 
-const episodes = tableByName('spotify_episodes');
+const episodes = catalog.tableByName('spotify_episodes');
 
 function episodeRow(i: number, extra: Record<string, unknown> = {}): StoredRow {
   const row: Record<string, unknown> = {
@@ -78,7 +78,7 @@ describe('GCP adapters through the real client libraries', () => {
     });
 
     it('serialises JSON columns as JSON text and queries with named parameters', async () => {
-      const runs = tableByName('job_runs');
+      const runs = catalog.tableByName('job_runs');
       const row: Record<string, unknown> = {
         collected_at: '2026-11-20T10:00:00.000Z',
         run_id: 'run-9',

@@ -6,11 +6,11 @@ import {
   MAX_BYTES_PER_INSERT,
   MAX_ROWS_PER_INSERT,
 } from '../../functions/platform/warehouse-bigquery.js';
-import { tableByName } from '../../schemas/index.js';
 import { startGcpStubs } from '../adapters/gcp-stubs.js';
 import type { BenchModule } from './types.js';
+import { catalog } from '../../functions/sources/all.js';
 
-const episodes = tableByName('spotify_episodes');
+const episodes = catalog.tableByName('spotify_episodes');
 
 function rows(count: number, descriptionBytes: number): StoredRow[] {
   const text = 'd'.repeat(descriptionBytes);

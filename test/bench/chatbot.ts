@@ -5,7 +5,7 @@
 // (open loop: requests leave on schedule whether or not earlier ones returned), and the
 // worst case for unknown artists while the live Spotify search hangs.
 import { readFile, rm } from 'node:fs/promises';
-import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
+import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { kakaoBody } from '../chatbot/support.js';
 import { fillWarehouse } from '../chatbot/warehouse-file.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
-import { eventsHandler } from '../../functions/events/handler.js';
+import { eventsHandler } from '../../functions/faces/events/handler.js';
 import { createServices, type Services } from '../../functions/platform/runtime.js';
 import { startPubSubEmulator } from '../support/pubsub-emulator.js';
 import { percentile } from './stats.js';

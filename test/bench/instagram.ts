@@ -10,14 +10,15 @@ import {
   DEFAULT_ACCOUNTS,
   DEFAULT_HASHTAGS,
   loadInstagramConfig,
-} from '../../functions/instagram/config.js';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+} from '../../functions/sources/instagram/config.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { FileStateStore } from '../../functions/platform/state.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { InstagramSandbox } from '../sandbox/instagram/server.js';
 import type { BenchModule } from './types.js';
+import { catalog } from '../../functions/sources/all.js';
 
 // Posts per hour of each default hashtag: a busy tag passes 50 posts per 5 minutes.
 const RATE_BY_TAG: Readonly<Record<string, number>> = {
@@ -73,7 +74,7 @@ async function simulateDay(seed: boolean): Promise<Day> {
   });
   await sandbox.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-ig-'));
-  const warehouse = await openDuckDbWarehouse(':memory:');
+  const warehouse = await openDuckDbWarehouse(':memory:', catalog.schema);
   const services = createServices({
     env: { ...sandbox.env(), FANPULSE_DATA_DIR: dataDir },
     clock,
@@ -114,6 +115,7 @@ async function simulateDay(seed: boolean): Promise<Day> {
         const searches = sandbox.hashtagSearches();
         const sleptBefore = clock.sleeps.reduce((a, b) => a + b, 0);
         const s = await runJobMessage(
+          catalog,
           services,
           { job, params: {} },
           { runId: `${job}-${minute}`, runTime: clock.now() },

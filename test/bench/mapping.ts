@@ -1,9 +1,9 @@
 // Mapping cost: rows/s through map + row validation + serialisation of landed episode
 // pages, against a plain JSON.parse + JSON.stringify of the same lines (the floor).
-import { spotifyEpisodes } from '../../schemas/spotify-podcasts.js';
+import { spotifyEpisodes } from '../../functions/sources/spotify/podcast-tables.js';
 import { QualityCounters } from '../../functions/platform/quality.js';
 import { rawLineSchema, type RawLine } from '../../functions/platform/raw-landing.js';
-import { showEpisodesMapper } from '../../functions/spotify/podcast-mappers.js';
+import { showEpisodesMapper } from '../../functions/sources/spotify/podcast-mappers.js';
 import { DATA_HACKERS_ID, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import type { BenchModule } from './types.js';
 

@@ -4,11 +4,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
-import { TIER_LIMITS } from '../../functions/spotify/config.js';
+import { TIER_LIMITS } from '../../functions/sources/spotify/config.js';
 import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
+import { catalog } from '../../functions/sources/all.js';
 
 async function main(): Promise<void> {
   const episodes = Number(process.argv[2] ?? 1000);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   try {
     const started = performance.now();
     const summary = await runJobMessage(
+      catalog,
       services,
       { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
       { runId: 'bench', runTime: new Date() },

@@ -5,13 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
-import { TIER_LIMITS } from '../../functions/spotify/config.js';
+import { TIER_LIMITS } from '../../functions/sources/spotify/config.js';
 import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import type { BenchModule } from './types.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const exec = promisify(execFile);
 
@@ -22,7 +23,7 @@ async function showsCalls(
   const sandbox = new SpotifySandbox({ tier });
   installPodcasts(sandbox, new PodcastCatalog());
   await sandbox.start();
-  const warehouse = await openDuckDbWarehouse(':memory:');
+  const warehouse = await openDuckDbWarehouse(':memory:', catalog.schema);
   // A fresh folder: a completed run id in an old one would make the run a no-op redelivery.
   const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-shows-'));
   const services = createServices({
@@ -32,6 +33,7 @@ async function showsCalls(
   });
   try {
     const summary = await runJobMessage(
+      catalog,
       services,
       { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit } },
       { runId: `b-${tier}`, runTime: new Date() },

@@ -4,17 +4,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { MemoryQueue } from '../../functions/platform/queue.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
-import { TIER_LIMITS } from '../../functions/spotify/config.js';
-import { BATCH } from '../../functions/spotify/job-params.js';
-import { DEFAULT_WATCHLIST } from '../../functions/spotify/watchlist.js';
+import { TIER_LIMITS } from '../../functions/sources/spotify/config.js';
+import { BATCH } from '../../functions/sources/spotify/job-params.js';
+import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import type { BenchModule } from './types.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const ARTISTS = 20;
 const MAX_ALBUMS = 100;
@@ -79,7 +80,7 @@ async function measure(catalogue: Catalogue, tier: Tier): Promise<Measured> {
   installCatalogue(sandbox, catalogue);
   await sandbox.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-catalogue-'));
-  const warehouse = await openDuckDbWarehouse(':memory:');
+  const warehouse = await openDuckDbWarehouse(':memory:', catalog.schema);
   const services = createServices({
     env: { ...sandbox.env(), SPOTIFY_MARKET: 'KR', FANPULSE_DATA_DIR: dataDir },
     sink: () => undefined,
@@ -87,7 +88,7 @@ async function measure(catalogue: Catalogue, tier: Tier): Promise<Measured> {
   });
   try {
     const started = performance.now();
-    const summaries = await runLocally(services, {
+    const summaries = await runLocally(catalog, services, {
       job: 'spotify.artist_catalog',
       params: {
         artists: DEFAULT_WATCHLIST.slice(0, ARTISTS),

@@ -3,8 +3,8 @@
 // one Kakao accepts, every rejection with a reason, every message sent within limits.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
-import { messengerMessageSchema } from '../../functions/chatbot/messenger-format.js';
+import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
+import { messengerMessageSchema } from '../../functions/faces/chatbot/messenger-format.js';
 import { KNOWN } from '../sandbox/spotify/catalogue.js';
 import {
   invoke,

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import '../../functions/index.js';
-import { setChatRuntime } from '../../functions/chatbot/entry.js';
-import { kakaoResponseSchema } from '../../functions/chatbot/kakao-format.js';
+import { setChatRuntime } from '../../functions/faces/chatbot/entry.js';
+import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import {
   kakaoBody,
   messengerBody,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   kakaoResponseSchema,
   type KakaoSkillResponse,
-} from '../../functions/chatbot/kakao-format.js';
+} from '../../functions/faces/chatbot/kakao-format.js';
 import { KNOWN } from '../sandbox/spotify/catalogue.js';
 import {
   BLOCK_ID,

@@ -1,20 +1,20 @@
 // Platform limits on answers built from extreme data: long names in any script, many tracks,
 // many similar artists. Kakao and Messenger would reject an answer over a limit.
 import { expect } from 'chai';
-import { ArtistIndex, type IndexArtist } from '../../functions/chatbot/artist-index.js';
-import { loadChatbotConfig } from '../../functions/chatbot/config.js';
-import { ChatEngine } from '../../functions/chatbot/engine.js';
+import { ArtistIndex, type IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
+import { loadChatbotConfig } from '../../functions/faces/chatbot/config.js';
+import { ChatEngine } from '../../functions/faces/chatbot/engine.js';
 import {
   KAKAO_LIMITS,
   KakaoResponseBuilder,
   kakaoResponseSchema,
-} from '../../functions/chatbot/kakao-format.js';
-import { kakaoResponse } from '../../functions/chatbot/kakao.js';
+} from '../../functions/faces/chatbot/kakao-format.js';
+import { kakaoResponse } from '../../functions/faces/chatbot/kakao.js';
 import {
   messengerMessages,
   messengerMessageSchema,
-} from '../../functions/chatbot/messenger-format.js';
-import { fit } from '../../functions/chatbot/text.js';
+} from '../../functions/faces/chatbot/messenger-format.js';
+import { fit } from '../../functions/faces/chatbot/text.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import { messengerLimitProblem } from '../sandbox/messenger/server.js';
 import { TestTimer } from './support.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { messengerMessageSchema } from '../../functions/chatbot/messenger-format.js';
+import { messengerMessageSchema } from '../../functions/faces/chatbot/messenger-format.js';
 import { KNOWN } from '../sandbox/spotify/catalogue.js';
 import {
   invoke,

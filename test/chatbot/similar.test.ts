@@ -1,8 +1,8 @@
 // Similar artists from collected data only, and the index's TTL refresh on the clock.
 import { expect } from 'chai';
-import { ArtistIndex } from '../../functions/chatbot/artist-index.js';
-import { IndexProvider } from '../../functions/chatbot/index-loader.js';
-import { SimilarityGraph, type SimilarSubject } from '../../functions/chatbot/similar.js';
+import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
+import { IndexProvider } from '../../functions/faces/chatbot/index-loader.js';
+import { SimilarityGraph, type SimilarSubject } from '../../functions/faces/chatbot/similar.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';

@@ -2,14 +2,14 @@
 // by the real catalogue jobs (through the catalogue harness), a Send API sandbox, a timer
 // the test controls (no real waiting), and request bodies in the platforms' exact formats.
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { type WaitKind, type Timer } from '../../functions/chatbot/engine.js';
-import { chatbotHandler } from '../../functions/chatbot/handler.js';
+import { type WaitKind, type Timer } from '../../functions/faces/chatbot/engine.js';
+import { chatbotHandler } from '../../functions/faces/chatbot/handler.js';
 import {
   createChatRuntime,
   type ChatRuntime,
   type ChatRuntimeOptions,
-} from '../../functions/chatbot/runtime.js';
-import { hubSignature } from '../../functions/chatbot/secure.js';
+} from '../../functions/faces/chatbot/runtime.js';
+import { hubSignature } from '../../functions/faces/chatbot/secure.js';
 import { MessengerSandbox } from '../sandbox/messenger/server.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import type { Tier } from '../sandbox/spotify/server.js';

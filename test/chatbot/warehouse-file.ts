@@ -8,10 +8,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const exec = promisify(execFile);
 
@@ -52,6 +53,7 @@ async function child(paramsJson: string): Promise<void> {
   const services = createServices({ sink: () => undefined });
   try {
     const runs = await runLocally(
+      catalog,
       services,
       { job: 'spotify.artist_catalog', params: JSON.parse(paramsJson) as Record<string, unknown> },
       { drain: true },

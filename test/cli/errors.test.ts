@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { catalog } from '../../functions/sources/all.js';
 import { cli, lines, type CliResult } from './support.js';
 
 function expectOneLine(result: CliResult, pattern: RegExp): void {
@@ -25,7 +26,7 @@ describe('CLI: one-line errors', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-'));
     env = { FANPULSE_DATA_DIR: dir };
-    const warehouse = await openDuckDbWarehouse(join(dir, 'warehouse.duckdb'));
+    const warehouse = await openDuckDbWarehouse(join(dir, 'warehouse.duckdb'), catalog.schema);
     await warehouse.query('SELECT 1');
     await warehouse.close();
   });
@@ -94,7 +95,7 @@ describe('CLI: one-line errors', function () {
 
   it('explains the DuckDB lock held by another process', async () => {
     const locked = await mkdtemp(join(tmpdir(), 'fanpulse-cli-lock-'));
-    const holder = await openDuckDbWarehouse(join(locked, 'warehouse.duckdb'));
+    const holder = await openDuckDbWarehouse(join(locked, 'warehouse.duckdb'), catalog.schema);
     try {
       await holder.query('SELECT 1');
       const result = await cli(['query', 'SELECT 1'], { FANPULSE_DATA_DIR: locked });

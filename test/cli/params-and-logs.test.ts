@@ -12,7 +12,7 @@ import {
   requireJob,
 } from '../../functions/cli/job-params.js';
 import { cliLogSink, readableLine } from '../../functions/cli/log-sink.js';
-import { jobs } from '../../functions/jobs/catalogue.js';
+import { catalog } from '../../functions/sources/all.js';
 import { createLogger } from '../../functions/platform/logger.js';
 import { cli, lines } from './support.js';
 
@@ -39,7 +39,7 @@ describe('CLI: job parameters, logs, build freshness', function () {
       /--names <list of string, at most 50>\s+required/,
     );
     // Every job of the catalogue can be described (z.toJSONSchema accepts each schema).
-    for (const job of jobs) expect(() => formatParams(job)).not.to.throw();
+    for (const job of catalog.jobs) expect(() => formatParams(job)).not.to.throw();
   });
 
   it('accepts a list as comma-separated text or JSON, and one item as plain text', () => {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { RunSummary } from '../../functions/jobs/run-job.js';
+import type { RunSummary } from '../../functions/core/runner.js';
 import { cli, NODE } from './support.js';
 
 async function rawFiles(dataDir: string): Promise<string[]> {

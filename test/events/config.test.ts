@@ -6,8 +6,8 @@ import {
   EVENTS_SECRET_IDS,
   loadEventsConfig,
   sourceSchema,
-} from '../../functions/events/config.js';
-import { normaliseEvent, parseEventTime } from '../../functions/events/event.js';
+} from '../../functions/faces/events/config.js';
+import { normaliseEvent, parseEventTime } from '../../functions/sources/events/event.js';
 import { startEventsHarness, TOKENS, type EventsHarness } from './support.js';
 
 describe('events function: configuration and normalisation rules', function () {

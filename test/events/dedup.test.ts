@@ -1,7 +1,7 @@
 // Senders retry (timeouts, 5xx), so the same event arrives again seconds or days later,
 // alone or inside another batch. latest_events keeps exactly one row per (source, event_key).
 import { expect } from 'chai';
-import { runJobMessage } from '../../functions/jobs/run-job.js';
+import { runJobMessage } from '../../functions/core/runner.js';
 import {
   appsflyerEvent,
   parseJsonColumns,
@@ -10,6 +10,7 @@ import {
   TOKENS,
   type EventsHarness,
 } from './support.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const AF = `/appsflyer/${TOKENS.appsflyer}`;
 const JSON_TYPE = 'application/json';
@@ -98,6 +99,7 @@ describe('events function: duplicates across deliveries', function () {
     expect(live).to.have.length(4);
     await h.query('DELETE FROM events');
     const summary = await runJobMessage(
+      catalog,
       h.services,
       {
         job: 'platform.replay',

@@ -5,11 +5,11 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventTooLargeError, splitForMessages } from '../../functions/events/collector.js';
-import { DEFAULT_SOURCES, sourceSchema } from '../../functions/events/config.js';
-import { normaliseEvent } from '../../functions/events/event.js';
-import { readPayloads } from '../../functions/events/body.js';
-import { handleDelivery } from '../../functions/pubsub/subscriber.js';
+import { EventTooLargeError, splitForMessages } from '../../functions/faces/events/collector.js';
+import { DEFAULT_SOURCES, sourceSchema } from '../../functions/faces/events/config.js';
+import { normaliseEvent } from '../../functions/sources/events/event.js';
+import { readPayloads } from '../../functions/faces/events/body.js';
+import { handleDelivery } from '../../functions/faces/pubsub/subscriber.js';
 import type { JobMessage, JobQueue } from '../../functions/platform/queue.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
@@ -17,6 +17,7 @@ import { gen2Event } from '../pubsub/events.js';
 import { rawStoreFailingOnce } from '../faults/failing-stores.js';
 import { LocalRawStore } from '../../functions/platform/raw-store.js';
 import { appsflyerEvent, startEventsHarness, TOKENS, type EventsHarness } from './support.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const AF = `/appsflyer/${TOKENS.appsflyer}`;
 const JSON_TYPE = 'application/json';
@@ -87,7 +88,7 @@ describe('events function: durability', function () {
     for (const [i, m] of [message, queue.messages[1]!, message].entries()) {
       const result = await handleDelivery(
         h.services,
-        'events',
+        { source: 'events', catalog },
         gen2Event({ data: m, messageId: `${500 + i}`, topic: 'fanpulse-events-jobs' }),
       );
       expect(result.action).to.equal('ack');
@@ -117,7 +118,7 @@ describe('events function: durability', function () {
   });
 
   it('answers 503 locally when the warehouse fails, and stores the retry exactly once', async () => {
-    const warehouse = switchableWarehouse(await openDuckDbWarehouse(':memory:'));
+    const warehouse = switchableWarehouse(await openDuckDbWarehouse(':memory:', catalog.schema));
     h = await startEventsHarness({ overrides: { warehouse } });
     warehouse.down = true;
     const body = JSON.stringify(appsflyerEvent());

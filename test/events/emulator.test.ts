@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePushSubscriptions } from '../../functions/pubsub/push-setup.js';
+import { ensurePushSubscriptions } from '../../functions/faces/pubsub/push-setup.js';
 import { readWarehouse } from '../support/data-folder.js';
 import { startFunction, waitFor } from '../support/function-process.js';
 import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';

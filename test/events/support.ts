@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventsHandler } from '../../functions/events/handler.js';
+import { eventsHandler } from '../../functions/faces/events/handler.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../../functions/platform/runtime.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
+import { catalog } from '../../functions/sources/all.js';
 
 export const TOKENS = {
   appsflyer: 'af-token-5f2c9e1a',
@@ -115,7 +116,8 @@ export async function startEventsHarness(
   const clock = new FakeClock('2026-11-20T10:00:00Z');
   const dataDir = await mkdtemp(join(tmpdir(), 'fanpulse-events-'));
   const logs = memorySink();
-  const warehouse = options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:'));
+  const warehouse =
+    options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:', catalog.schema));
   const services = createServices({
     env: {
       FANPULSE_DATA_DIR: dataDir,

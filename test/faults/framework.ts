@@ -3,7 +3,7 @@
 // views with a clean run's. Lost = keys the clean run has and the faulted one lacks (or
 // holds with different values); doubled = extra rows per key in a latest view.
 import { expect } from 'chai';
-import type { RunSummary } from '../../functions/jobs/run-job.js';
+import type { RunSummary } from '../../functions/core/runner.js';
 import type { FakeClock } from '../../functions/platform/clock.js';
 import type { JobMessage } from '../../functions/platform/queue.js';
 

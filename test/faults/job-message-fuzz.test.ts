@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { jobs } from '../../functions/jobs/catalogue.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { catalog } from '../../functions/sources/all.js';
 
 // Seeded, so a failure reproduces: rerun with the printed seed.
 const SEED = 20261125;
@@ -13,7 +13,7 @@ describe('bad input: fuzzed job messages', function () {
   after(async () => h.close());
 
   it('rejects thousands of malformed messages with a reason, never throwing or calling a source', async () => {
-    const names = jobs.map((j) => j.name);
+    const names = catalog.jobs.map((j) => j.name);
     const message = fc.oneof(
       fc.anything(),
       fc.record(

@@ -5,6 +5,7 @@ import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.j
 import type { Services } from '../../functions/platform/runtime.js';
 import type { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { partiallyFailingWarehouse, rawStoreFailingOnce } from './failing-stores.js';
+import { catalog } from '../../functions/sources/all.js';
 
 export interface FaultTarget {
   sandbox: SpotifySandbox;
@@ -91,7 +92,7 @@ export function spotifyScenarios(target: {
       name: 'warehouse partial insert failure',
       arm: async (h) => {
         const warehouse = partiallyFailingWarehouse(
-          await openDuckDbWarehouse(':memory:'),
+          await openDuckDbWarehouse(':memory:', catalog.schema),
           target.table,
           7,
         );

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { generatedFiles, bigQuerySchema } from '../../schemas/generate.js';
-import { tables, views } from '../../schemas/index.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { catalog } from '../../functions/sources/all.js';
 
 describe('schemas: one definition, every artefact', () => {
   it('checked-in generated files are in sync with the definitions (run `npm run schemas`)', async () => {
     const stale: string[] = [];
-    for (const [path, content] of generatedFiles()) {
+    for (const [path, content] of generatedFiles(catalog.schema)) {
       const current = await readFile(path, 'utf8').catch(() => null);
       if (current !== content) stale.push(path);
     }
@@ -15,7 +15,7 @@ describe('schemas: one definition, every artefact', () => {
   });
 
   it('every table carries collected_at, run_id and insert_id as REQUIRED columns', () => {
-    for (const table of tables) {
+    for (const table of catalog.tables) {
       const fields = bigQuerySchema(table);
       for (const name of ['collected_at', 'run_id', 'insert_id']) {
         expect(fields.find((f) => f.name === name)?.mode, `${table.name}.${name}`).to.equal(
@@ -28,21 +28,21 @@ describe('schemas: one definition, every artefact', () => {
   });
 
   it('every table has a latest_* view, and every view is created in DuckDB', async () => {
-    const warehouse = await openDuckDbWarehouse(':memory:');
+    const warehouse = await openDuckDbWarehouse(':memory:', catalog.schema);
     try {
       await warehouse.ensureSchema();
       const names = (
         await warehouse.query(`SELECT view_name FROM duckdb_views() WHERE NOT internal`)
       ).map((r) => r.view_name);
-      for (const table of tables) expect(names).to.include(table.latestView);
-      for (const view of views) expect(names).to.include(view.name);
+      for (const table of catalog.tables) expect(names).to.include(table.latestView);
+      for (const view of catalog.views) expect(names).to.include(view.name);
     } finally {
       await warehouse.close();
     }
   });
 
   it('rejects rows of the wrong shape before they reach the warehouse', () => {
-    const shows = tables.find((t) => t.name === 'spotify_shows')!;
+    const shows = catalog.tables.find((t) => t.name === 'spotify_shows')!;
     const ok = {
       show_id: 'a',
       name: null,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readUsage, UsageTracker } from '../../functions/instagram/usage.js';
+import { readUsage, UsageTracker } from '../../functions/sources/instagram/usage.js';
 import { BRANDS, HASHTAGS, startInstagramHarness, type InstagramHarness } from './support.js';
 
 describe('instagram: usage budgets', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { stableUrl } from '../../functions/instagram/mappers.js';
+import { stableUrl } from '../../functions/sources/instagram/mappers.js';
 import { mapFile } from '../../functions/cli/map-file.js';
 import { SANDBOX_IG_USER_ID } from '../sandbox/instagram/server.js';
 import { BRANDS, HASHTAGS, startInstagramHarness, type InstagramHarness } from './support.js';

@@ -10,8 +10,8 @@ import { PubSub, type Message } from '@google-cloud/pubsub';
 import {
   deadLetterSubscriptionFor,
   ensurePushSubscriptions,
-} from '../../functions/pubsub/push-setup.js';
-import { RUN_ID_ATTRIBUTE } from '../../functions/pubsub/subscriber.js';
+} from '../../functions/faces/pubsub/push-setup.js';
+import { RUN_ID_ATTRIBUTE } from '../../functions/faces/pubsub/subscriber.js';
 import {
   DATA_HACKERS_ID,
   installPodcasts,

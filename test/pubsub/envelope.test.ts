@@ -3,8 +3,8 @@ import {
   decodePubSubEvent,
   DeliveryDecodeError,
   readJson,
-} from '../../functions/pubsub/envelope.js';
-import { runIdentityOf } from '../../functions/pubsub/subscriber.js';
+} from '../../functions/faces/pubsub/envelope.js';
+import { runIdentityOf } from '../../functions/faces/pubsub/subscriber.js';
 import { gen2Event, PROJECT, pushEnvelope } from './events.js';
 
 const job = { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 10 } };

@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { jobs, schedules } from '../../functions/jobs/catalogue.js';
-import { parseJobMessage } from '../../functions/jobs/run-job.js';
+import { parseJobMessage } from '../../functions/core/runner.js';
 import {
   SCHEDULES_EXPORT_PATH,
   schedulesExport,
   schedulesExportText,
-} from '../../functions/jobs/schedules-export.js';
-import { discoverFunctions } from '../../functions/cli/dev.js';
-import { pubsubEntryPoints, sourceOfJobName } from '../../functions/pubsub/entry-points.js';
+} from '../../functions/deploy/terraform-exports.js';
+import { entryPoints } from '../../functions/faces/entry-points.js';
+import { sourceOfJob } from '../../functions/platform/queue.js';
+import { catalog } from '../../functions/sources/all.js';
+import { registeredEntryPoints } from '../support/registered.js';
 
 describe('schedules export for Terraform', () => {
   it(`checked-in ${SCHEDULES_EXPORT_PATH} is in sync with the catalogue (run npm run schedules)`, async () => {
@@ -21,7 +22,8 @@ describe('schedules export for Terraform', () => {
   it('exports every schedule of the catalogue once, with a message its job accepts', () => {
     const exported = schedulesExport().schedules;
     expect(exported.map((s) => s.id).sort()).to.deep.equal(
-      schedules()
+      catalog
+        .schedules()
         .map((s) => s.id)
         .sort(),
     );
@@ -30,16 +32,16 @@ describe('schedules export for Terraform', () => {
       expect(s.id, s.id).to.match(/^[a-z][a-z0-9-]{2,62}$/);
       expect(s.cron.trim().split(/\s+/), `${s.id} cron`).to.have.length(5);
       expect(() => new Intl.DateTimeFormat('en', { timeZone: s.timeZone }), s.id).not.to.throw();
-      const parsed = parseJobMessage(JSON.parse(s.message));
+      const parsed = parseJobMessage(catalog, JSON.parse(s.message));
       expect(parsed.job.name).to.equal(s.job);
-      expect(s.topic).to.equal(`${sourceOfJobName(s.job)}-jobs`);
+      expect(s.topic).to.equal(`${sourceOfJob(s.job)}-jobs`);
     }
   });
 
   it('routes every job to a function: its name starts with its source, which has a subscriber', () => {
-    const served = new Set(pubsubEntryPoints.map((e) => e.source));
-    for (const job of jobs) {
-      expect(sourceOfJobName(job.name), job.name).to.equal(job.source);
+    const served = new Set(entryPoints.map((e) => e.source));
+    for (const job of catalog.jobs) {
+      expect(sourceOfJob(job.name), job.name).to.equal(job.source);
       expect(served.has(job.source), job.name).to.equal(true);
     }
     expect(schedulesExport().subscribers.map((s) => s.topic)).to.deep.equal([
@@ -50,24 +52,13 @@ describe('schedules export for Terraform', () => {
     ]);
   });
 
-  it('finds the CloudEvent and HTTP functions an index registers (npm run dev serves them)', () => {
-    const source = [
-      "cloudEvent('spotifyJobs', jobSubscriber('spotify'));",
-      'http("events", eventsHttp);',
-      "(0, functions_framework_1.http)('chatbot', chatbotHttp);",
-      "cloudEvent('spotifyJobs', again);",
-    ].join('\n');
-    expect(discoverFunctions(source)).to.deep.equal([
-      { name: 'spotifyJobs', signatureType: 'cloudevent' },
-      { name: 'events', signatureType: 'http' },
-      { name: 'chatbot', signatureType: 'http' },
-    ]);
-  });
-
-  it('registers every subscriber entry point in functions/index.ts', async () => {
-    const index = await readFile('functions/index.ts', 'utf8');
-    const registered = discoverFunctions(index);
-    for (const e of pubsubEntryPoints)
-      expect(registered, e.name).to.deep.include({ name: e.name, signatureType: 'cloudevent' });
+  it('registers every entry point in functions/index.ts with its signature type', async () => {
+    const registered = await registeredEntryPoints();
+    expect(registered).to.deep.equal(
+      entryPoints.map((e) => ({ name: e.name, signatureType: e.signatureType })),
+    );
+    expect(
+      registered.filter((e) => e.signatureType === 'cloudevent').map((e) => e.name),
+    ).to.deep.equal(['spotifyJobs', 'instagramJobs', 'eventsJobs', 'platformJobs']);
   });
 });

@@ -3,18 +3,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { MemoryQueue } from '../../functions/platform/queue.js';
-import type { SubscriberConfig } from '../../functions/pubsub/config.js';
-import { setProcessServices } from '../../functions/pubsub/services.js';
+import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
+import { setProcessServices } from '../../functions/faces/process-services.js';
 import {
   handleDelivery,
   jobSubscriber,
   RedeliverError,
   RUN_ID_ATTRIBUTE,
   RUN_TIME_ATTRIBUTE,
-} from '../../functions/pubsub/subscriber.js';
+} from '../../functions/faces/pubsub/subscriber.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { gen2Event, pushEnvelope, PROJECT, type MessageSpec } from './events.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const config: SubscriberConfig = {
   holdSeconds: 20,
@@ -40,7 +41,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
   const deliver = (spec: MessageSpec | Record<string, unknown>) =>
     handleDelivery(
       h.services,
-      'spotify',
+      { source: 'spotify', catalog },
       'data' in spec && 'specversion' in spec ? spec : event(spec as MessageSpec),
       { config },
     );
@@ -120,7 +121,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
     const from = h.logs.lines.length;
     const r = await handleDelivery(
       h.services,
-      'spotify',
+      { source: 'spotify', catalog },
       { subscription: 's', message: {} },
       { config },
     );

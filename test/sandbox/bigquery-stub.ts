@@ -5,10 +5,10 @@
 // inserted, and answers with the documented schema + rows ({f: [{v}]}) shape.
 import type { TableDef } from '../../schemas/define.js';
 import { storedColumns } from '../../schemas/generate.js';
-import { tables } from '../../schemas/index.js';
 import type { StoredRow, Warehouse } from '../../functions/platform/warehouse.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from './http-sandbox.js';
+import { catalog } from '../../functions/sources/all.js';
 
 interface InsertAllBody {
   rows?: Array<{ insertId?: string; json?: Record<string, unknown> }>;
@@ -85,7 +85,7 @@ export class BigQueryStub extends HttpSandbox {
   private async insertAll(req: SandboxRequest, p: Record<string, string>): Promise<SandboxAnswer> {
     if (p.project !== this.projectId || p.dataset !== this.dataset)
       return bqError(404, `Not found: Dataset ${p.project}:${p.dataset}`, 'notFound');
-    const table = tables.find((t) => t.name === p.table);
+    const table = catalog.tables.find((t) => t.name === p.table);
     if (!table)
       return bqError(404, `Not found: Table ${p.project}:${p.dataset}.${p.table}`, 'notFound');
     if (req.bytes.length > 10 * 1024 * 1024)
@@ -133,7 +133,7 @@ export class BigQueryStub extends HttpSandbox {
   }
 
   private async warehouse(): Promise<Warehouse> {
-    this.duck ??= await openDuckDbWarehouse(':memory:');
+    this.duck ??= await openDuckDbWarehouse(':memory:', catalog.schema);
     return this.duck;
   }
 

@@ -2,22 +2,23 @@
 // against it into the local raw folder and DuckDB (FANPULSE_DATA_DIR, default .fanpulse),
 // then shows what landed and an example query; then collects a few artists' catalogues and
 // asks the chatbot about one of them. No cloud account, no network.
-import type { Timer } from '../../functions/chatbot/engine.js';
-import { createChatRuntime } from '../../functions/chatbot/runtime.js';
+import type { Timer } from '../../functions/faces/chatbot/engine.js';
+import { createChatRuntime } from '../../functions/faces/chatbot/runtime.js';
 import type { Services } from '../../functions/platform/runtime.js';
-import { runLocally } from '../../functions/local-runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { describeCliError } from '../../functions/cli/errors.js';
 import { formatTable } from '../../functions/cli/format.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
 import { SpotifySandbox } from './spotify/server.js';
 import { installCatalogue, knownCatalogue } from './spotify/catalogue.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const ARTISTS = ['BTS', 'aespa', 'Jung Kook', 'Halsey', 'Coldplay'];
 
 /** The artist side: catalogue fan-out for a few artists, then one chatbot answer. */
 async function artistsAndChat(services: Services): Promise<void> {
-  const summaries = await runLocally(services, {
+  const summaries = await runLocally(catalog, services, {
     job: 'spotify.artist_catalog',
     params: { artists: ARTISTS },
   });
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
         params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] },
       },
     ]) {
-      const [summary] = await runLocally(services, message);
+      const [summary] = await runLocally(catalog, services, message);
       if (!summary) continue;
       console.log(`${summary.outcome.toUpperCase()} ${summary.job} (run ${summary.runId})`);
       console.log(

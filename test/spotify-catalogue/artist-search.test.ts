@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chooseArtist, type ArtistCandidate } from '../../functions/spotify/artist-match.js';
+import {
+  chooseArtist,
+  type ArtistCandidate,
+} from '../../functions/sources/spotify/artist-match.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { startCatalogueHarness, type CatalogueHarness } from './support.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { childRunId } from '../../functions/spotify/fan-out.js';
+import { childRunId } from '../../functions/core/fan-out.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { startCatalogueHarness, type CatalogueHarness } from './support.js';

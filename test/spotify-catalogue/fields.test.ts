@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QualityCounters } from '../../functions/platform/quality.js';
-import { mapArtist, mapTrack } from '../../functions/spotify/catalogue-records.js';
+import { mapArtist, mapTrack } from '../../functions/sources/spotify/catalogue-records.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startCatalogueHarness, type CatalogueHarness } from './support.js';
 

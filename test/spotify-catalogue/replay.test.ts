@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { catalogueTables } from '../../schemas/spotify-catalogue.js';
+import { catalogueTables } from '../../functions/sources/spotify/catalogue-tables.js';
 import { mapFile } from '../../functions/cli/map-file.js';
-import { findMapper, findMapperByEntity } from '../../functions/mappers.js';
-import { catalogueMappers } from '../../functions/spotify/catalogue-mappers.js';
+import { catalogueMappers } from '../../functions/sources/spotify/catalogue-mappers.js';
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startCatalogueHarness, type CatalogueHarness } from './support.js';
+import { catalog } from '../../functions/sources/all.js';
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -28,8 +28,10 @@ describe('raw landing and replay of every catalogue entity', () => {
 
   it('every catalogue mapper is registered and found by its entity name', () => {
     for (const m of catalogueMappers) {
-      expect(findMapper('spotify', m.entity)).to.equal(m);
-      expect(findMapperByEntity(`spotify.${m.entity}`)).to.equal(m);
+      expect(catalog.mappers.find((x) => x.source === 'spotify' && x.entity === m.entity)).to.equal(
+        m,
+      );
+      expect(catalog.findMapperByEntity(`spotify.${m.entity}`)).to.equal(m);
     }
   });
 
@@ -53,7 +55,11 @@ describe('raw landing and replay of every catalogue entity', () => {
           ? ['artist', 'artist_albums', 'album', 'artist_search', 'artist_resolution', 'track']
           : ['artists_batch', 'artist_albums', 'albums_batch', 'artist_top_tracks', 'tracks_batch'],
       );
-      for (const e of entities) expect(findMapper('spotify', e), e).to.not.equal(undefined);
+      for (const e of entities)
+        expect(
+          catalog.mappers.find((x) => x.source === 'spotify' && x.entity === e),
+          e,
+        ).to.not.equal(undefined);
       const before = await snapshot(live);
       expect(before.spotify_tracks!.length).to.be.greaterThan(0);
 

@@ -1,8 +1,8 @@
 // A fanpulse wired to a Spotify sandbox that serves the catalogue (and the podcasts, on the
 // same sandbox, to prove the shared search route), with an in-memory DuckDB, a fake clock
 // and a memory queue the tests can inspect.
-import type { RunSummary } from '../../functions/jobs/run-job.js';
-import { runLocally } from '../../functions/local-runner.js';
+import type { RunSummary } from '../../functions/core/runner.js';
+import { runLocally } from '../../functions/core/local-runner.js';
 import { MemoryQueue, type JobMessage } from '../../functions/platform/queue.js';
 import type { LoggedRequest } from '../sandbox/http-sandbox.js';
 import {
@@ -13,6 +13,7 @@ import {
 import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/harness.js';
+import { catalog } from '../../functions/sources/all.js';
 
 export interface CatalogueHarness extends SandboxHarness<SpotifySandbox> {
   queue: MemoryQueue;
@@ -58,7 +59,7 @@ export async function startCatalogueHarness(options: {
     queue,
     drain: (message, runId) => {
       const next = nextRunId('cat-drain');
-      return runLocally(services, message, { runId: runId ?? next });
+      return runLocally(catalog, services, message, { runId: runId ?? next });
     },
     apiLog: () => sandbox.log.filter((r) => r.path.startsWith('/v1/')),
     forbiddenRequests: () =>

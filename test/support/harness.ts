@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runJobMessage, type RunSummary } from '../../functions/jobs/run-job.js';
+import { runJobMessage, type RunSummary } from '../../functions/core/runner.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import {
@@ -21,6 +21,7 @@ import {
   type PodcastCatalogOptions,
 } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
+import { catalog } from '../../functions/sources/all.js';
 
 export interface SandboxHarness<S> {
   sandbox: S;
@@ -65,7 +66,8 @@ export async function startSandboxHarness<S extends Sandbox>(options: {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), options.tempPrefix)));
   const logs = memorySink();
-  const warehouse = options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:'));
+  const warehouse =
+    options.overrides?.warehouse ?? (await openDuckDbWarehouse(':memory:', catalog.schema));
   const services = createServices({
     env: {
       ...sandbox.env(),
@@ -90,10 +92,13 @@ export async function startSandboxHarness<S extends Sandbox>(options: {
     dataDir,
     run: (message, runId) => {
       const next = nextRunId(options.runIdPrefix);
-      return runJobMessage(services, message, { runId: runId ?? next, runTime: clock.now() });
+      return runJobMessage(catalog, services, message, {
+        runId: runId ?? next,
+        runTime: clock.now(),
+      });
     },
     rerun: (message, runId) =>
-      runJobMessage(services, message, { runId, runTime: clock.now(), rerun: true }),
+      runJobMessage(catalog, services, message, { runId, runTime: clock.now(), rerun: true }),
     query: async (sql) => (await services.warehouse()).query(sql),
     close: async () => {
       await warehouse.close();

@@ -2,23 +2,24 @@
 // every topic the code publishes to, every secret it reads, every scheduled job).
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
-import { CHATBOT_SECRET_IDS } from '../../functions/chatbot/config.js';
-import { discoverFunctions } from '../../functions/cli/dev.js';
+import { CHATBOT_SECRET_IDS } from '../../functions/faces/chatbot/config.js';
 import {
   FUNCTIONS_EXPORT_PATH,
   deployFunctions,
   functionsExport,
 } from '../../functions/deploy/manifest.js';
-import { EVENTS_SECRET_IDS } from '../../functions/events/config.js';
-import { INSTAGRAM_SECRET_IDS } from '../../functions/instagram/config.js';
-import { jobs, schedules } from '../../functions/jobs/catalogue.js';
-import { schedulesExport, terraformExports } from '../../functions/jobs/schedules-export.js';
+import { EVENTS_SECRET_IDS } from '../../functions/faces/events/config.js';
+import { INSTAGRAM_SECRET_IDS } from '../../functions/sources/instagram/config.js';
+import { schedulesExport, terraformExports } from '../../functions/deploy/terraform-exports.js';
 import { topicForJob } from '../../functions/platform/queue.js';
-import { pubsubEntryPoints, topicForSource } from '../../functions/pubsub/entry-points.js';
-import { SPOTIFY_SECRET_IDS } from '../../functions/spotify/config.js';
+import { entryPoints } from '../../functions/faces/entry-points.js';
+import { topicForSource } from '../../functions/platform/queue.js';
+import { SPOTIFY_SECRET_IDS } from '../../functions/sources/spotify/config.js';
+import { catalog } from '../../functions/sources/all.js';
 
-const indexEntryPoints = async () =>
-  discoverFunctions(await readFile('functions/index.ts', 'utf8'));
+import { registeredEntryPoints } from '../support/registered.js';
+
+const indexEntryPoints = registeredEntryPoints;
 
 describe('terraform/generated: what Terraform deploys, generated from the code', () => {
   it('every terraform/generated/*.json equals what the code generates (run npm run schedules)', async () => {
@@ -59,7 +60,8 @@ describe('terraform/generated: what Terraform deploys, generated from the code',
 
   it('subscribes each Pub/Sub function to its source topic and lets it re-publish there', () => {
     const deployed = functionsExport().functions;
-    for (const e of pubsubEntryPoints) {
+    for (const e of entryPoints) {
+      if (e.source === null) continue;
       const f = deployed[e.name];
       expect(f?.consumes, e.name).to.equal(topicForSource(e.source));
       expect(f?.publishes, e.name).to.include(topicForSource(e.source));
@@ -69,7 +71,7 @@ describe('terraform/generated: what Terraform deploys, generated from the code',
   it('creates every topic the code publishes to: job topics, fan-out, chatbot and events', () => {
     const exported = functionsExport();
     const topics = new Set(exported.topics);
-    for (const job of jobs) expect(topics.has(topicForJob(job.name, '')), job.name).to.equal(true);
+    for (const job of catalog.jobs) expect(topics.has(topicForJob(job.name, '')), job.name).to.equal(true);
     for (const s of schedulesExport().schedules) expect(topics.has(s.topic), s.id).to.equal(true);
     // The chatbot queues spotify collect jobs; the events webhook queues events.ingest.
     expect(exported.functions.chatbot?.publishes).to.deep.equal([
@@ -127,7 +129,7 @@ describe('terraform/generated: what Terraform deploys, generated from the code',
       typeof schedulesExport
     >;
     expect(exported.schedules.map((s) => s.id).sort()).to.deep.equal(
-      schedules()
+      catalog.schedules()
         .map((s) => s.id)
         .sort(),
     );

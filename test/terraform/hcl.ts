@@ -18,6 +18,8 @@ export interface TerraformConfig {
   outputs: Map<string, Block>;
   /** file name → text, for checks over the whole text (roles, members). */
   files: Map<string, string>;
+  /** file name → its top-level block kinds (resource, locals, variable, ...). */
+  sections: Map<string, string[]>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -59,12 +61,14 @@ export async function loadTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
     variables: new Map(),
     outputs: new Map(),
     files: new Map(),
+    sections: new Map(),
   };
   const names = (await readdir(dir)).filter((n) => n.endsWith('.tf')).sort();
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8');
     config.files.set(name, text);
     const parsed = await parseHcl(name, text);
+    config.sections.set(name, Object.keys(parsed));
     for (const [kind, target] of [
       ['resource', config.resources],
       ['data', config.data],

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { loadPlatformConfig } from '../../functions/platform/config.js';
-import { loadSubscriberConfig } from '../../functions/pubsub/config.js';
+import { loadSubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import {
   allResources,
   expr,
@@ -93,7 +93,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     expect(common.FANPULSE_BACKEND).to.equal('gcp');
     const sources =
       (await readFile('functions/platform/config.ts', 'utf8')) +
-      (await readFile('functions/pubsub/config.ts', 'utf8'));
+      (await readFile('functions/faces/pubsub/config.ts', 'utf8'));
     const functionEnv = expr(tf.locals.function_env);
     const perKind = [...functionEnv.matchAll(/\b(FANPULSE_[A-Z_]+) =/g)].map((m) => m[1]!);
     for (const name of [...names, ...perKind]) {
@@ -111,6 +111,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       FANPULSE_RAW_GZIP: 'false',
       FANPULSE_RUN_BUDGET_SECONDS: '480',
       FANPULSE_PUBSUB_BATCH_MS: '5',
+      FANPULSE_SECRET_PREFIX: 'fanpulse-',
     };
     for (const name of [...names, ...perKind]) expect(sample, name).to.have.property(name);
     const config = loadPlatformConfig(sample);
@@ -122,6 +123,7 @@ describe('terraform: least privilege, private by default, observable', () => {
       stateStore: 'gcs',
       stateBucket: 'my-project-fanpulse-raw',
       topicPrefix: 'fanpulse-',
+      secretPrefix: 'fanpulse-',
       pubsubBatchMs: 5,
     });
     expect(() => loadSubscriberConfig(sample)).not.to.throw();
@@ -132,7 +134,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     const alerts = tf.locals.log_alerts as Record<string, unknown>;
     expect(Object.keys(alerts).sort()).to.deep.equal(Object.keys(metrics).sort());
     const code =
-      (await readFile('functions/jobs/run-job.ts', 'utf8')) +
+      (await readFile('functions/core/runner.ts', 'utf8')) +
       (await readFile('functions/platform/rows.ts', 'utf8'));
     const messages = Object.values(metrics).flatMap((m) =>
       [...m.filter.matchAll(/"([^"]+)"/g)].map((x) => x[1]!),

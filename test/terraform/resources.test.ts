@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { functionsExport } from '../../functions/deploy/manifest.js';
-import { schedulesExport } from '../../functions/jobs/schedules-export.js';
+import { schedulesExport } from '../../functions/deploy/terraform-exports.js';
 import { blocks, expr, loadTerraform, only, resource, type TerraformConfig } from './hcl.js';
 
 const SCHEMAS = 'schemas/bigquery';
@@ -115,7 +115,10 @@ describe('terraform: resources cover what the code needs', () => {
     const sa = resource(tf, 'google_service_account', 'fn');
     expect(expr(fn.for_each)).to.equal('local.functions');
     expect(expr(sa.for_each)).to.equal('local.functions');
-    expect(expr(sa.account_id)).to.equal('${var.prefix}${each.value.id}');
+    expect(expr(sa.account_id)).to.equal('local.function_account_ids[each.key]');
+    expect(expr(tf.locals.function_account_ids)).to.equal(
+      '{ for k, f in local.functions : k => "${var.prefix}${f.id}" }',
+    );
     const build = only(fn.build_config);
     expect(build.runtime).to.equal('nodejs24');
     expect(expr(build.entry_point)).to.equal('each.key');
@@ -175,38 +178,44 @@ describe('terraform: resources cover what the code needs', () => {
     const subscriber = resource(tf, 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber');
     expect(subscriber.role).to.equal('roles/pubsub.subscriber');
     expect(expr(subscriber.for_each)).to.equal('google_pubsub_subscription.push');
-    expect(expr(tf.locals.pubsub_service_agent)).to.include('@gcp-sa-pubsub.iam.gserviceaccount.com');
+    // The agent's email comes from the service identity, after it settled (first-apply.test.ts).
+    expect(expr(tf.locals.pubsub_service_agent)).to.equal(
+      'serviceAccount:${time_sleep.service_agents.triggers["pubsub"]}',
+    );
+    expect(only(resource(tf, 'time_sleep', 'service_agents').triggers)).to.deep.equal({
+      pubsub: '${google_project_service_identity.pubsub.email}',
+    });
     const keep = resource(tf, 'google_pubsub_subscription', 'dead_letter');
     expect(only(keep.expiration_policy).ttl).to.equal('');
   });
 
   it('lets each function publish to exactly the topics it publishes to', () => {
+    // The rows themselves (one per function and topic) are checked in least-privilege.test.ts.
     const grant = resource(tf, 'google_pubsub_topic_iam_member', 'fn_publisher');
-    expect(expr(grant.for_each)).to.equal('local.publish_grants');
-    expect(expr(grant.topic)).to.equal('google_pubsub_topic.jobs[each.value.topic].name');
-    expect(expr(grant.member)).to.equal('google_service_account.fn[each.value.function].member');
-    expect(grant.role).to.equal('roles/pubsub.publisher');
-    expect(expr(tf.locals.publish_grants)).to.equal(
-      'merge([ for k, f in local.functions : { for t in f.publishes : "${k}/${t}" => { function = k, topic = t } } ]...)',
+    expect(expr(grant.for_each)).to.equal(
+      '{ for k, g in local.function_grants : k => g if g.on == "topic" }',
     );
+    expect(expr(grant.topic)).to.equal('google_pubsub_topic.jobs[each.value.target].name');
+    expect(expr(grant.member)).to.equal('google_service_account.fn[each.value.function].member');
+    expect(expr(grant.role)).to.equal('each.value.role');
   });
 
   it('creates every secret empty and grants accessor per secret to exactly its readers', () => {
     const secret = resource(tf, 'google_secret_manager_secret', 'secret');
     expect(expr(secret.for_each)).to.equal('toset(local.deploy.secrets)');
+    expect(expr(secret.secret_id)).to.equal('local.secret_ids[each.value]');
     // No values in Terraform or its state.
     expect(tf.resources.has('google_secret_manager_secret_version')).to.equal(false);
     expect(tf.data.has('google_secret_manager_secret_version')).to.equal(false);
     const accessor = resource(tf, 'google_secret_manager_secret_iam_member', 'accessor');
-    expect(expr(accessor.for_each)).to.equal('local.secret_grants');
-    expect(accessor.role).to.equal('roles/secretmanager.secretAccessor');
+    expect(expr(accessor.for_each)).to.equal(
+      '{ for k, g in local.function_grants : k => g if g.on == "secret" }',
+    );
+    expect(expr(accessor.role)).to.equal('each.value.role');
     expect(expr(accessor.secret_id)).to.equal(
-      'google_secret_manager_secret.secret[each.value.secret].secret_id',
+      'google_secret_manager_secret.secret[each.value.target].secret_id',
     );
     expect(expr(accessor.member)).to.equal('google_service_account.fn[each.value.function].member');
-    expect(expr(tf.locals.secret_grants)).to.equal(
-      'merge([ for k, f in local.functions : { for s in f.secrets : "${k}/${s}" => { function = k, secret = s } } ]...)',
-    );
     // What those expressions yield: one grant per (reader, secret), all secrets created.
     const exported = functionsExport();
     const granted = Object.values(exported.functions).flatMap((f) => f.secrets);
@@ -214,10 +223,12 @@ describe('terraform: resources cover what the code needs', () => {
   });
 
   it('schedules every job of the catalogue on the topic of its source', () => {
+    // What local.scheduled_jobs holds, with and without overrides: schedules.test.ts.
     const job = resource(tf, 'google_cloud_scheduler_job', 'job');
-    expect(expr(job.for_each)).to.equal('{ for s in local.schedules.schedules : s.id => s }');
+    expect(expr(job.for_each)).to.equal('local.scheduled_jobs');
     expect(expr(job.schedule)).to.equal('each.value.cron');
-    expect(expr(job.time_zone)).to.equal('each.value.timeZone');
+    expect(expr(job.time_zone)).to.equal('each.value.time_zone');
+    expect(expr(job.paused)).to.equal('each.value.paused');
     const target = only(job.pubsub_target);
     expect(expr(target.topic_name)).to.equal('google_pubsub_topic.jobs[each.value.topic].id');
     expect(expr(target.data)).to.equal('base64encode(each.value.message)');

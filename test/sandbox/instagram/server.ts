@@ -3,7 +3,7 @@
 // ig_hashtag_search, recent_media pages of at most 50 whose last `after` cursor repeats,
 // usage headers that climb with calls over a rolling hour, the Graph error envelope with
 // the codes on demand (graphError + inject), and omitted fields.
-import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/instagram/config.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/sources/instagram/config.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
 import {
   cdnUrl,

@@ -2,7 +2,7 @@
 // artists (the default watch list's names first, with Hangul aliases), artists with 100+
 // albums, albums with 50+ tracks (up to 130), features between artists (appears_on), some
 // Hangul names, and every release-date precision. Same options → same catalogue, always.
-import { DEFAULT_WATCHLIST } from '../../../functions/spotify/watchlist.js';
+import { DEFAULT_WATCHLIST } from '../../../functions/sources/spotify/watchlist.js';
 import {
   Catalogue,
   type AlbumType,

@@ -1,0 +1,23 @@
+// The deployable `chatbot` handler (registered in functions/index.ts). The runtime is made
+// on the first request from the process's lazy Services; tests swap in their own.
+import { catalogOf } from '../../core/catalog.js';
+import { loadSource } from '../../core/source.js';
+import { registry } from '../../sources/registry.js';
+import { processServices } from '../process-services.js';
+import { chatbotHandler } from './handler.js';
+import { createChatRuntime, type ChatRuntime } from './runtime.js';
+
+let runtime: ChatRuntime | undefined;
+
+/** Tests install a runtime wired to sandboxes (undefined: back to the process default). */
+export function setChatRuntime(rt: ChatRuntime | undefined): void {
+  runtime = rt;
+}
+
+// The chatbot reads Spotify's tables; a local warehouse creates them (loading the Spotify
+// source's module only then: BigQuery needs no schema).
+const spotifySchema = async () => catalogOf([(await loadSource(registry, 'spotify'))!]).schema;
+
+export const chatbot = chatbotHandler(
+  () => (runtime ??= createChatRuntime(processServices(spotifySchema))),
+);

@@ -1,0 +1,137 @@
+// spotify.album_tracks: every track of one album (or of up to 20 albums) with every credited
+// artist. The album lookup carries the first 50 tracks; the rest is paged from
+// /albums/{id}/tracks. An album Spotify does not know is counted, not fatal.
+import { z } from 'zod';
+import { spotifyAlbums } from './catalogue-tables.js';
+import { defineJob, type JobContext } from '../../core/job.js';
+import { isRecord } from '../../platform/fields.js';
+import { ingest } from '../../core/ingest.js';
+import { albumMapper, albumsBatchMapper, albumTracksMapper } from './catalogue-mappers.js';
+import { readPage, type SpotifyClient } from './client.js';
+import { withSpotify } from './context.js';
+import { fetchEach } from './fetch-each.js';
+import { albumIdParam, BATCH, boolParam, idList, marketParam, unique } from './job-params.js';
+import { fetchTrackBatches } from './tracks-job.js';
+import { SPOTIFY_ID } from './watchlist.js';
+
+export const albumTracksParams = z
+  .strictObject({
+    albumId: albumIdParam.optional(),
+    albumIds: idList(albumIdParam, BATCH.albums).optional(),
+    market: marketParam,
+    maxTracksPerAlbum: z.coerce.number().int().min(1).max(100_000).default(10_000),
+    trackDetails: boolParam
+      .default(false)
+      .describe(
+        'Extended tier: also fetch full tracks (popularity, ISRC) with /tracks?ids= batches of 50.',
+      ),
+  })
+  .refine((p) => p.albumId !== undefined || p.albumIds !== undefined, {
+    message: 'albumId or albumIds is required',
+  })
+  .transform((p) => ({
+    ...p,
+    albumIds: unique([...(p.albumId ? [p.albumId] : []), ...(p.albumIds ?? [])]).slice(
+      0,
+      BATCH.albums,
+    ),
+  }));
+
+/** Pages /albums/{id}/tracks after the first page the album lookup already returned. */
+async function remainingTracks(
+  ctx: JobContext,
+  client: SpotifyClient,
+  albumId: string,
+  firstPage: unknown,
+  market: string,
+  maxTracks: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const collect = (items: unknown[]) => {
+    for (const t of items)
+      if (isRecord(t) && typeof t.id === 'string' && SPOTIFY_ID.test(t.id)) ids.push(t.id);
+  };
+  if (!isRecord(firstPage) || !Array.isArray(firstPage.items)) return ids;
+  collect(firstPage.items);
+  let offset = firstPage.items.length;
+  let next = typeof firstPage.next === 'string' ? firstPage.next : null;
+  const total = typeof firstPage.total === 'number' ? firstPage.total : offset;
+  const cap = client.limits.albumTracks;
+  while (next !== null && offset < total && offset < maxTracks) {
+    const answer = await client.getInMarket(
+      `albums/${albumId}/tracks`,
+      { limit: cap, offset },
+      market,
+    );
+    await ingest(ctx, albumTracksMapper, answer, { album_id: albumId, market, offset });
+    const page = readPage(answer);
+    collect(page.items);
+    ctx.progress(`tracks of ${albumId}`, offset + page.items.length, page.total);
+    if (page.items.length === 0) break;
+    offset += page.items.length;
+    next = page.next;
+  }
+  return ids;
+}
+
+export const albumTracksJob = defineJob({
+  name: 'spotify.album_tracks',
+  source: 'spotify',
+  description:
+    'Every track of one album (or of up to 20 albums) with every credited artist: the album lookup carries the first 50 tracks (GET /albums/{id}, or /albums?ids= batches of 20 in the extended tier), the rest is paged from /albums/{id}/tracks at 50.',
+  params: albumTracksParams,
+  schedules: [],
+  run: (ctx, params) =>
+    withSpotify(ctx, async (client) => {
+      const market = params.market ?? client.config.market;
+      const ids = params.albumIds;
+      const albums: Array<{ id: string; tracks: unknown }> = [];
+      let missing = 0;
+      if (client.limits.batchGets && ids.length > 1) {
+        const answer = await client.getInMarket('albums', { ids: ids.join(',') }, market);
+        await ingest(ctx, albumsBatchMapper, answer, { ids, market });
+        const list =
+          isRecord(answer.body) && Array.isArray(answer.body.albums) ? answer.body.albums : [];
+        for (const album of list) {
+          if (isRecord(album) && typeof album.id === 'string')
+            albums.push({ id: album.id, tracks: album.tracks });
+          else missing += 1;
+        }
+      } else {
+        missing = await fetchEach(
+          ctx,
+          ids,
+          { table: spotifyAlbums.name, kind: 'album' },
+          async (id) => {
+            const answer = await client.getInMarket(`albums/${id}`, {}, market);
+            await ingest(ctx, albumMapper, answer, { market });
+            albums.push({ id, tracks: isRecord(answer.body) ? answer.body.tracks : undefined });
+          },
+        );
+      }
+      const trackIds: string[] = [];
+      for (const album of albums) {
+        trackIds.push(
+          ...(await remainingTracks(
+            ctx,
+            client,
+            album.id,
+            album.tracks,
+            market,
+            params.maxTracksPerAlbum,
+          )),
+        );
+      }
+      if (params.trackDetails && client.limits.batchGets) {
+        await fetchTrackBatches(ctx, client, unique(trackIds), market);
+      } else if (params.trackDetails) {
+        ctx.log.warn('trackDetails ignored: /tracks?ids= is not available in development mode', {
+          tier: client.config.tier,
+        });
+      }
+      ctx.addItems(trackIds.length);
+      return {
+        details: { albums: albums.length, not_found: missing, tracks: trackIds.length },
+      };
+    }),
+});

@@ -1,0 +1,157 @@
+// Raw Spotify podcast answers → typed rows. Pure functions of the landed line, shared by
+// live runs, replay and `fanpulse map`.
+import { spotifyEpisodeMentions, spotifyEpisodes, spotifyShows } from './podcast-tables.js';
+import type { RowOf } from '../../../schemas/define.js';
+import {
+  contextNumber,
+  contextString,
+  requiredContext,
+  standardFields,
+  tableRows,
+  type EntityMapper,
+} from '../../core/ingest.js';
+import type { QualityCounters } from '../../platform/quality.js';
+import type { RunIdentity } from '../../platform/raw-landing.js';
+import { mentions } from '../../platform/text.js';
+import { largestImage, pageItems, readSpotifyRecord, releaseDate, spotifyUrl } from './fields.js';
+
+type ShowRow = RowOf<typeof spotifyShows>;
+type EpisodeRow = RowOf<typeof spotifyEpisodes>;
+type MentionRow = RowOf<typeof spotifyEpisodeMentions>;
+
+export function mapShow(
+  item: unknown,
+  extra: { market: string | null; searchTerm: string | null; searchRank: number | null },
+  run: RunIdentity,
+  quality: QualityCounters,
+): ShowRow | null {
+  const read = readSpotifyRecord(item, spotifyShows.name, quality);
+  if (!read) return null;
+  const { r, id } = read;
+  return {
+    show_id: id,
+    name: r.string('name'),
+    description: r.string('description'),
+    publisher: r.string('publisher'),
+    total_episodes: r.int('total_episodes', { min: 0 }),
+    languages: r.stringArray('languages'),
+    explicit: r.bool('explicit'),
+    media_type: r.string('media_type'),
+    spotify_url: spotifyUrl(r),
+    image_url: largestImage(r),
+    market: extra.market,
+    search_term: extra.searchTerm,
+    search_rank: extra.searchRank,
+    ...standardFields(run),
+  };
+}
+
+export function mapEpisode(
+  item: unknown,
+  extra: { showId: string; market: string | null },
+  run: RunIdentity,
+  quality: QualityCounters,
+): EpisodeRow | null {
+  const read = readSpotifyRecord(item, spotifyEpisodes.name, quality);
+  if (!read) return null;
+  const { r, id } = read;
+  const { date, precision } = releaseDate(r);
+  return {
+    episode_id: id,
+    show_id: extra.showId,
+    name: r.string('name'),
+    description: r.string('description'),
+    release_date: date,
+    release_date_precision: precision,
+    duration_ms: r.int('duration_ms', { min: 0 }),
+    language: r.string('language'),
+    languages: r.stringArray('languages'),
+    explicit: r.bool('explicit'),
+    type: r.string('type'),
+    spotify_url: spotifyUrl(r),
+    market: extra.market,
+    ...standardFields(run),
+  };
+}
+
+export function mentionRows(
+  episodes: EpisodeRow[],
+  terms: readonly string[],
+  run: RunIdentity,
+): MentionRow[] {
+  return episodes.flatMap((e) =>
+    terms.map((term) => {
+      const inName = mentions(e.name, term);
+      const inDescription = mentions(e.description, term);
+      return {
+        episode_id: e.episode_id,
+        show_id: e.show_id,
+        term,
+        in_name: inName,
+        in_description: inDescription,
+        matched: inName || inDescription,
+        ...standardFields(run),
+      };
+    }),
+  );
+}
+
+export const showSearchMapper: EntityMapper = {
+  source: 'spotify',
+  entity: 'show_search',
+  description: 'GET /search?type=show answers → spotify_shows (with search term and rank)',
+  map(line, run, quality) {
+    const term = contextString(line, 'term');
+    const offset = contextNumber(line, 'offset');
+    const market = contextString(line, 'market');
+    const rows = pageItems(line.body, 'shows', line, spotifyShows.name, quality)
+      .map((item, i) =>
+        mapShow(item, { market, searchTerm: term, searchRank: offset + i + 1 }, run, quality),
+      )
+      .filter((r): r is ShowRow => r !== null);
+    return [tableRows(spotifyShows, rows)];
+  },
+};
+
+export const showMapper: EntityMapper = {
+  source: 'spotify',
+  entity: 'show',
+  description: 'GET /shows/{id} answers → spotify_shows',
+  map(line, run, quality) {
+    const row = mapShow(
+      line.body,
+      { market: contextString(line, 'market'), searchTerm: null, searchRank: null },
+      run,
+      quality,
+    );
+    return [tableRows(spotifyShows, row ? [row] : [])];
+  },
+};
+
+export const showEpisodesMapper: EntityMapper = {
+  source: 'spotify',
+  entity: 'show_episodes',
+  description: 'GET /shows/{id}/episodes pages → spotify_episodes and spotify_episode_mentions',
+  map(line, run, quality) {
+    const need = requiredContext(line, ['show_id'], spotifyEpisodes.name, quality);
+    if (!need) return [];
+    const showId = need.show_id;
+    const market = contextString(line, 'market');
+    const terms = Array.isArray(line.context.terms)
+      ? line.context.terms.filter((t): t is string => typeof t === 'string')
+      : [];
+    const episodes = pageItems(line.body, null, line, spotifyEpisodes.name, quality)
+      .map((item) => mapEpisode(item, { showId, market }, run, quality))
+      .filter((r): r is EpisodeRow => r !== null);
+    return [
+      tableRows(spotifyEpisodes, episodes),
+      tableRows(spotifyEpisodeMentions, mentionRows(episodes, terms, run)),
+    ];
+  },
+};
+
+export const podcastMappers: readonly EntityMapper[] = [
+  showSearchMapper,
+  showMapper,
+  showEpisodesMapper,
+];

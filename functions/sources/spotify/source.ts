@@ -1,0 +1,25 @@
+// The Spotify source: podcast shows and episodes, artists, albums and tracks.
+import { defineSource } from '../../core/source.js';
+import { artistJobs } from './artist-jobs.js';
+import { catalogueJobs } from './catalogue-jobs.js';
+import { catalogueMappers } from './catalogue-mappers.js';
+import { catalogueTables, catalogueViews } from './catalogue-tables.js';
+import { SPOTIFY_SECRET_IDS } from './config.js';
+import { podcastJobs } from './podcast-jobs.js';
+import { podcastMappers } from './podcast-mappers.js';
+import {
+  episodesMentioningTerms,
+  spotifyEpisodeMentions,
+  spotifyEpisodes,
+  spotifyShows,
+} from './podcast-tables.js';
+
+export const spotifySource = defineSource({
+  name: 'spotify',
+  description: 'Runs Spotify jobs (podcasts, artists, catalogue) from its Pub/Sub topic.',
+  secrets: SPOTIFY_SECRET_IDS,
+  jobs: [...podcastJobs, ...artistJobs, ...catalogueJobs],
+  mappers: [...podcastMappers, ...catalogueMappers],
+  tables: [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions, ...catalogueTables],
+  views: [episodesMentioningTerms, ...catalogueViews],
+});
