@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   installCatalogue(sandbox, knownCatalogue());
   await sandbox.start();
   const env = { ...process.env, ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_BACKEND: 'local' };
-  const services = createServices({ env, sink: () => undefined });
+  const services = createServices({ env, sink: () => undefined, schema: catalog.schema });
   console.log(
     `Spotify sandbox (${sandbox.tier} tier) on ${sandbox.url}; data in ${services.config.dataDir}/\n`,
   );
