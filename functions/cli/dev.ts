@@ -91,6 +91,11 @@ export async function startEmulatorProcess(
       fail(new Error(`the Pub/Sub emulator exited with code ${code}: ${lastLine}`));
     });
   });
+  // The emulator must not keep this process alive by itself (a test process shares one and
+  // stops it on exit); `dev` stays up because its servers listen.
+  for (const stream of [child.stdout, child.stderr])
+    (stream as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
+  child.unref();
   return { host, stop };
 }
 
