@@ -7,6 +7,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { RunSummary } from '../../functions/core/runner.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cli, NODE } from './support.js';
 
 async function rawFiles(dataDir: string): Promise<string[]> {
@@ -80,5 +82,19 @@ describe('CLI: npm run sandbox, the README example offline, --run-id', function 
       runEnv,
     );
     expect(JSON.parse(runs.stdout)).to.deep.equal({ n: 1 });
+  });
+
+  it("`npm run demo` (the README's second command) runs to its end", async () => {
+    const demoDir = await mkdtemp(join(tmpdir(), 'fanpulse-demo-'));
+    try {
+      const { stdout } = await promisify(execFile)(NODE, ['dist/test/sandbox/demo.js'], {
+        env: { ...process.env, FANPULSE_DATA_DIR: demoDir },
+        maxBuffer: 1 << 22,
+      });
+      expect(stdout).to.match(/SUCCEEDED spotify\.podcast_episodes/);
+      expect(stdout).to.match(/Chatbot, asked "bts"/);
+    } finally {
+      await rm(demoDir, { recursive: true, force: true });
+    }
   });
 });
