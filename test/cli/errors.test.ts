@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { catalog } from '../../functions/sources/all.js';
 import { cli, lines, type CliResult } from './support.js';
@@ -68,7 +69,9 @@ describe('CLI: one-line errors', function () {
       [['replay', '--from'], /option '--from <date>' argument missing/],
       [['nosuch'], /unknown command 'nosuch'/],
     ];
-    const results = await Promise.all(cases.map(([args]) => cli(args, env)));
+    // A few at a time: the other test worker shares the two cores.
+    const limit = pLimit(4);
+    const results = await Promise.all(cases.map(([args]) => limit(() => cli(args, env))));
     cases.forEach(([args, pattern], i) => {
       const result = results[i]!;
       expect(result.code, args.join(' ')).to.equal(2);
