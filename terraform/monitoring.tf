@@ -1,5 +1,5 @@
 # Log-based metrics on the functions' structured logs and alert policies on them:
-#  - failed job runs: the run summary line (functions/core/runner.ts) has message
+#  - failed job runs: the run summary line (functions/core/run-summary.ts) has message
 #    "job run failed" (ERROR, will be retried) or "job run failed permanently" (ALERT);
 #  - anything logged at ALERT (permanent failures, runs given up, misconfiguration);
 #  - data quality: "warehouse rejected rows" (functions/platform/rows.ts) and runs whose

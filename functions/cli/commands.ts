@@ -1,9 +1,8 @@
 // The core CLI commands: job, jobs, replay, query, map, schemas.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
+import type { Catalog } from '../core/catalog.js';
 import { runLocally } from '../core/local-runner.js';
 import { RUN_ID_PATTERN } from '../platform/queue.js';
 import { createServices, type Services } from '../platform/runtime.js';
@@ -11,6 +10,7 @@ import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { formatNdjson, formatTable } from './format.js';
+import { syncGeneratedFiles } from './generated-files.js';
 import { formatParams, jobParamsFromCli, requireJob } from './job-params.js';
 import { cliLogSink } from './log-sink.js';
 import { mapFile } from './map-file.js';
@@ -69,7 +69,30 @@ export async function runJobCommand(
 const PARAM_SYNTAX =
   'Parameters are given as --name value or name=value; lists as a,b or as JSON (\'["a","b"]\').';
 
+/** What `fanpulse jobs` prints: every job of the catalogue with its parameters and schedules. */
+export function jobList(of: Pick<Catalog, 'jobs' | 'schedules'>): string {
+  const lines: string[] = [];
+  for (const job of of.jobs) {
+    lines.push(`${job.name}  (${job.source})`, `  ${job.description}`, formatParams(job, '    '));
+    for (const s of of.schedules().filter((x) => x.job === job.name))
+      lines.push(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
+  }
+  return [...lines, '', PARAM_SYNTAX].join('\n');
+}
+
 export function registerCoreCommands(program: Command): void {
+  registerJobCommand(program);
+  program
+    .command('jobs')
+    .description('list every job with its parameters and schedules')
+    .action(() => console.log(jobList(catalog)));
+  registerReplayCommand(program);
+  registerQueryCommand(program);
+  registerMapCommand(program);
+  registerSchemasCommand(program);
+}
+
+function registerJobCommand(program: Command): void {
   const job = program
     .command('job')
     .description(
@@ -91,21 +114,9 @@ export function registerCoreCommands(program: Command): void {
       },
     );
   addJobHelp(job);
+}
 
-  program
-    .command('jobs')
-    .description('list every job with its parameters and schedules')
-    .action(() => {
-      for (const job of catalog.jobs) {
-        console.log(`${job.name}  (${job.source})\n  ${job.description}`);
-        console.log(formatParams(job, '    '));
-        for (const s of catalog.schedules().filter((x) => x.job === job.name)) {
-          console.log(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
-        }
-      }
-      console.log(`\n${PARAM_SYNTAX}`);
-    });
-
+function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description('load raw objects of a date range into the warehouse again (idempotent)')
@@ -124,7 +135,9 @@ export function registerCoreCommands(program: Command): void {
         {},
       );
     });
+}
 
+function registerQueryCommand(program: Command): void {
   program
     .command('query')
     .description('run SQL against the local DuckDB warehouse')
@@ -146,7 +159,9 @@ export function registerCoreCommands(program: Command): void {
         await services.close();
       }
     });
+}
 
+function registerMapCommand(program: Command): void {
   program
     .command('map')
     .description('print the typed rows (NDJSON) of a raw API answer file')
@@ -165,7 +180,9 @@ export function registerCoreCommands(program: Command): void {
       if (Object.keys(result.quality).length > 0)
         console.error(`quality: ${JSON.stringify(result.quality)}`);
     });
+}
 
+function registerSchemasCommand(program: Command): void {
   program
     .command('schemas')
     .description(
@@ -173,16 +190,8 @@ export function registerCoreCommands(program: Command): void {
     )
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
-      const stale: string[] = [];
-      for (const [path, content] of generatedFiles(catalog.schema)) {
-        const current = await readFile(path, 'utf8').catch(() => null);
-        if (current === content) continue;
-        stale.push(path);
-        if (!o.check) {
-          await mkdir(dirname(path), { recursive: true });
-          await writeFile(path, content);
-        }
-      }
+      const synced = await syncGeneratedFiles(generatedFiles(catalog.schema), o.check === true);
+      const stale = synced.filter((f) => f.state !== 'same').map((f) => f.path);
       console.error(
         o.check
           ? stale.length

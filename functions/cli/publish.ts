@@ -1,8 +1,6 @@
 // Pub/Sub commands: `publish` puts a job message on its topic (the emulator's when
 // PUBSUB_EMULATOR_HOST is set, else the cloud project's), `schedules` writes the schedule
 // and deploy exports Terraform reads.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseJobMessage } from '../core/runner.js';
 import { FUNCTIONS_EXPORT_PATH } from '../deploy/manifest.js';
@@ -16,6 +14,7 @@ import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { addJobHelp } from './commands.js';
 import { UsageError } from './errors.js';
+import { syncGeneratedFiles } from './generated-files.js';
 import { jobParamsFromCli, requireJob } from './job-params.js';
 import { answers } from './ports.js';
 import { LOCAL_PROJECT } from './local-project.js';
@@ -121,20 +120,16 @@ export function registerPubSubCommands(program: Command): void {
     )
     .option('--check', 'exit 1 if a checked-in file differs instead of writing')
     .action(async (o: { check?: boolean }) => {
-      for (const [path, wanted] of terraformExports()) {
-        const current = await readFile(path, 'utf8').catch(() => null);
-        if (current === wanted) {
-          console.error(`${path} is up to date`);
-          continue;
-        }
-        if (o.check) {
+      for (const { path, state } of await syncGeneratedFiles(
+        terraformExports(),
+        o.check === true,
+      )) {
+        if (state === 'same') console.error(`${path} is up to date`);
+        else if (state === 'written') console.error(`wrote ${path}`);
+        else {
           console.error(`stale: ${path}; run npm run schedules`);
           process.exitCode = 1;
-          continue;
         }
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, wanted);
-        console.error(`wrote ${path}`);
       }
     });
 }

@@ -7,7 +7,7 @@ import {
   type ViewDef,
   type WarehouseSchema,
 } from '../../schemas/define.js';
-import type { EntityMapper } from './ingest.js';
+import type { EntityMapper } from './mapper.js';
 import type { JobDefinition, Schedule } from './job.js';
 import { loadSource, type SourceEntry, type SourceModule } from './source.js';
 import { coreTables } from './tables.js';
@@ -47,11 +47,22 @@ function uniqueNames(kind: string, names: readonly string[]): void {
   }
 }
 
+/** The core's tables and `tables`, with every `latest_*` view and then `views`. */
+export function schemaOf(
+  tables: readonly TableDef[],
+  views: readonly ViewDef[] = [],
+): WarehouseSchema {
+  const all = [...coreTables, ...tables];
+  return { tables: all, views: [...all.map(latestViewOf), ...views] };
+}
+
 export function catalogOf(sources: readonly SourceModule[]): Catalog {
   const jobs = sources.flatMap((s) => s.jobs);
   const mappers = sources.flatMap((s) => s.mappers);
-  const tables = [...coreTables, ...sources.flatMap((s) => s.tables)];
-  const views = [...tables.map(latestViewOf), ...sources.flatMap((s) => s.views)];
+  const { tables, views } = schemaOf(
+    sources.flatMap((s) => s.tables),
+    sources.flatMap((s) => s.views),
+  );
   uniqueNames(
     'job',
     jobs.map((j) => j.name),

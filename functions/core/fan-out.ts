@@ -4,13 +4,32 @@
 // acknowledged without running). A StateStore marker per planning run id makes a
 // redelivered or rerun planner publish nothing a second time.
 import { z } from 'zod';
-import type { JobContext } from './job.js';
+import type { JobContext, JobRef } from './job.js';
+import { describeIssues, PermanentError } from '../platform/errors.js';
 import { canonicalJson, stableId } from '../platform/hash.js';
 import { StateConflictError } from '../platform/state.js';
 
+/** A child job to publish; made by `childJob`, which checks its params. */
 export interface ChildJob {
-  job: string;
-  params: Record<string, unknown>;
+  readonly job: string;
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * A child job named by a typed reference: `params` must be what the child's schema accepts
+ * (checked by the compiler, and here at run time), so a wrong param fails the parent where
+ * it is made instead of the child when it runs. The params are published as given (not
+ * with defaults filled in), so child run ids do not change when a default does.
+ */
+export function childJob<P extends z.ZodType>(ref: JobRef<P>, params: z.input<P>): ChildJob {
+  const checked = ref.params.safeParse(params);
+  if (!checked.success) {
+    throw new PermanentError(
+      `invalid params for child job ${ref.name}: ${describeIssues(checked.error, '(params)')}`,
+    );
+  }
+  // Job params are JSON objects (jobMessageSchema); the schema has just accepted these.
+  return { job: ref.name, params: params as Record<string, unknown> };
 }
 
 export interface FanOutResult {

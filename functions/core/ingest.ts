@@ -1,27 +1,14 @@
 // The one-way path of every answer: land it raw, map the landed line to rows, write the
 // rows. Live runs and replays go through the same mapper with the same line, so a replay
 // produces exactly the rows the live run produced.
-import type { RowOf, TableDef } from '../../schemas/define.js';
 import type { JobContext } from './job.js';
 import { isRecord } from '../platform/fields.js';
 import type { QualityCounters } from '../platform/quality.js';
 import type { RawLine, RunIdentity } from '../platform/raw-landing.js';
 
-export interface TableRows<T extends TableDef = TableDef> {
-  table: T;
-  rows: Array<RowOf<T>>;
-}
+import type { EntityMapper, TableRows } from './mapper.js';
 
-export function tableRows<T extends TableDef>(table: T, rows: Array<RowOf<T>>): TableRows {
-  return { table, rows } as unknown as TableRows;
-}
-
-export interface EntityMapper {
-  readonly source: string;
-  readonly entity: string;
-  readonly description: string;
-  map(line: RawLine, run: RunIdentity, quality: QualityCounters): TableRows[];
-}
+export { tableRows, type EntityMapper, type TableRows } from './mapper.js';
 
 export interface Answer {
   url: string;

@@ -7,7 +7,7 @@ import type { QualityCounters } from '../platform/quality.js';
 import type { RawLanding, RunIdentity } from '../platform/raw-landing.js';
 import type { RowWriter } from '../platform/rows.js';
 import type { Services } from '../platform/runtime.js';
-import type { EntityMapper } from './ingest.js';
+import type { EntityMapper } from './mapper.js';
 
 export interface Schedule {
   /** Stable id; becomes the Cloud Scheduler job name. */
@@ -49,12 +49,25 @@ export interface JobResult {
   details?: Record<string, unknown>;
 }
 
-export interface JobDefinition<P extends z.ZodType = z.ZodType> {
+/**
+ * A job as another job (or a face) names it: its name and its parameter schema. Fan-out
+ * takes a reference, so the child's params are checked where they are made
+ * (core/fan-out.ts `childJob`). A JobDefinition is one; `jobRef` makes a light one that a
+ * job's module and the code that publishes it can share without loading the job.
+ */
+export interface JobRef<P extends z.ZodType = z.ZodType> {
   readonly name: string;
+  readonly params: P;
+}
+
+export function jobRef<P extends z.ZodType>(name: string, params: P): JobRef<P> {
+  return { name, params };
+}
+
+export interface JobDefinition<P extends z.ZodType = z.ZodType> extends JobRef<P> {
   /** The source module that lists it (the part of the name before the dot). */
   readonly source: string;
   readonly description: string;
-  readonly params: P;
   readonly schedules: readonly Schedule[];
   run(ctx: JobContext, params: z.output<P>): Promise<JobResult | void>;
 }

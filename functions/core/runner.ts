@@ -1,14 +1,13 @@
 // Runs one job message: validate, dispatch, land raw answers and rows, record the run.
 // Returns an outcome instead of throwing so each caller (Pub/Sub function, CLI, tests)
 // decides between acknowledging and retrying by the failure kind.
-import { z } from 'zod';
-import { dataQuality, jobRuns } from './tables.js';
 import {
+  describeIssues,
   errorMessage,
   failureKindOf,
   InvalidInputError,
-  type FailureKind,
 } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
 import { QualityCounters } from '../platform/quality.js';
 import { jobMessageSchema, type JobMessage } from '../platform/queue.js';
 import { RawLanding } from '../platform/raw-landing.js';
@@ -16,24 +15,16 @@ import { RowWriter } from '../platform/rows.js';
 import type { Services } from '../platform/runtime.js';
 import type { JobCatalog } from './catalog.js';
 import type { JobContext, JobDefinition } from './job.js';
+import {
+  completedAt,
+  logSummary,
+  markCompleted,
+  newSummary,
+  recordRun,
+  type RunSummary,
+} from './run-summary.js';
 
-export type RunOutcome = 'succeeded' | 'deferred' | 'failed' | 'rejected';
-
-export interface RunSummary {
-  job: string;
-  runId: string;
-  outcome: RunOutcome;
-  failureKind: FailureKind | null;
-  error: string | null;
-  items: number;
-  rows: Record<string, number>;
-  apiCalls: Record<string, number>;
-  rawObjects: string[];
-  durationMs: number;
-  quality: Record<string, number>;
-  details: Record<string, unknown>;
-  retryAfterSeconds: number | null;
-}
+export type { RunOutcome, RunSummary } from './run-summary.js';
 
 export interface RunOptions {
   runId: string;
@@ -49,12 +40,6 @@ export interface RunOptions {
   rerun?: boolean;
 }
 
-const completionSchema = z.object({ job: z.string(), completedAt: z.string() });
-
-function completionKey(runId: string): string {
-  return `runs/${runId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
-}
-
 /** Validates a job message from outside; an unreadable one is an InvalidInputError. */
 export function parseJobMessage(
   catalog: Pick<JobCatalog, 'findJob'>,
@@ -67,7 +52,7 @@ export function parseJobMessage(
   const parsed = jobMessageSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(
-      `malformed job message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`,
+      `malformed job message: ${describeIssues(parsed.error, '(message)')}`,
     );
   }
   const job = catalog.findJob(parsed.data.job);
@@ -75,7 +60,7 @@ export function parseJobMessage(
   const params = job.params.safeParse(parsed.data.params);
   if (!params.success) {
     throw new InvalidInputError(
-      `invalid params for ${job.name}: ${params.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`,
+      `invalid params for ${job.name}: ${describeIssues(params.error, '(params)')}`,
     );
   }
   return { message: parsed.data, job, params: params.data };
@@ -89,61 +74,77 @@ export async function runJobMessage(
 ): Promise<RunSummary> {
   const started = services.clock.now().getTime();
   const log = services.log.child({ run_id: options.runId });
-  const summary: RunSummary = {
-    job:
-      typeof input === 'object' && input !== null && 'job' in input
-        ? String((input as { job: unknown }).job)
-        : 'unknown',
-    runId: options.runId,
-    outcome: 'succeeded',
-    failureKind: null,
-    error: null,
-    items: 0,
-    rows: {},
-    apiCalls: {},
-    rawObjects: [],
-    durationMs: 0,
-    quality: {},
-    details: {},
-    retryAfterSeconds: null,
-  };
-
+  const summary = newSummary(input, options.runId);
   let parsed: ReturnType<typeof parseJobMessage>;
   try {
     parsed = parseJobMessage(catalog, input);
   } catch (error) {
-    summary.outcome = 'rejected';
-    summary.failureKind = 'invalid-input';
-    summary.error = errorMessage(error);
-    log.error('job message rejected', {
-      job: summary.job,
-      reason: summary.error,
-      outcome: 'rejected',
-    });
-    return summary;
+    return rejected(summary, error, log);
   }
   const { job, params } = parsed;
   summary.job = job.name;
   const jobLog = log.child({ job: job.name });
 
   const state = await services.state();
-  const done = options.rerun
-    ? null
-    : await state.get(completionKey(options.runId), completionSchema);
+  const done = options.rerun ? null : await completedAt(state, options.runId);
   if (done) {
-    summary.details = { skipped: `run already completed at ${done.value.completedAt}` };
+    summary.details = { skipped: `run already completed at ${done}` };
     jobLog.info('run already completed; redelivery acknowledged without running again', {
       job: job.name,
       run_id: options.runId,
       outcome: 'succeeded',
-      completed_at: done.value.completedAt,
+      completed_at: done,
     });
     return summary;
   }
 
-  const warehouse = await services.warehouse();
+  const run = await openRun(catalog, services, job, options, started, summary, jobLog);
+  await execute(job, run.ctx, params, summary);
+  await store(run, summary);
+  summary.rows = run.rows.rowsPerTable();
+  summary.quality = run.ctx.quality.summary();
+  summary.durationMs = services.clock.now().getTime() - started;
+  // Error messages quote what sources answered, and sources may echo credentials.
+  if (summary.error) summary.error = services.redactor.redact(summary.error);
+  await recordRun(summary, run.ctx, params).catch((error: unknown) =>
+    jobLog.error('could not record the run in job_runs', { error: errorMessage(error) }),
+  );
+  if (summary.outcome === 'succeeded')
+    await markCompleted(state, summary, services.clock.now(), jobLog);
+  logSummary(jobLog, summary);
+  return summary;
+}
+
+function rejected(summary: RunSummary, error: unknown, log: Logger): RunSummary {
+  summary.outcome = 'rejected';
+  summary.failureKind = 'invalid-input';
+  summary.error = errorMessage(error);
+  log.error('job message rejected', {
+    job: summary.job,
+    reason: summary.error,
+    outcome: 'rejected',
+  });
+  return summary;
+}
+
+interface OpenRun {
+  ctx: JobContext;
+  rows: RowWriter;
+  landing: RawLanding;
+}
+
+/** The job's context: where its raw answers land and its rows go, its deadline, counters. */
+async function openRun(
+  catalog: JobCatalog,
+  services: Services,
+  job: JobDefinition,
+  options: RunOptions,
+  started: number,
+  summary: RunSummary,
+  jobLog: Logger,
+): Promise<OpenRun> {
   const quality = new QualityCounters();
-  const rows = new RowWriter(warehouse, quality, jobLog);
+  const rows = new RowWriter(await services.warehouse(), quality, jobLog);
   const landing = new RawLanding(
     await services.rawStore(),
     options,
@@ -152,7 +153,6 @@ export async function runJobMessage(
     services.redactor,
   );
   const budgetMs = options.budgetMs ?? services.config.runBudgetSeconds * 1000;
-
   const ctx: JobContext = {
     run: {
       runId: options.runId,
@@ -179,7 +179,16 @@ export async function runJobMessage(
     },
     findMapper: (source, entity) => catalog.findMapper(source, entity),
   };
+  return { ctx, rows, landing };
+}
 
+/** Runs the job; its failure goes into the summary (kind, message, Retry-After). */
+async function execute(
+  job: JobDefinition,
+  ctx: JobContext,
+  params: unknown,
+  summary: RunSummary,
+): Promise<void> {
   try {
     const result = await job.run(ctx, params as never);
     summary.details = result?.details ?? {};
@@ -190,7 +199,10 @@ export async function runJobMessage(
     const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     summary.retryAfterSeconds = typeof retryAfter === 'number' ? retryAfter : null;
   }
+}
 
+/** Writes the rows and closes the raw objects, also after a failure. */
+async function store({ rows, landing }: OpenRun, summary: RunSummary): Promise<void> {
   // What was fetched before a failure is kept: a retry of the same run id rewrites it.
   try {
     await rows.flush();
@@ -210,79 +222,4 @@ export async function runJobMessage(
       summary.error = `storing the results failed: ${errorMessage(error)}`;
     }
   }
-
-  summary.rows = rows.rowsPerTable();
-  summary.quality = quality.summary();
-  summary.durationMs = services.clock.now().getTime() - started;
-  // Error messages quote what sources answered, and sources may echo credentials.
-  if (summary.error) summary.error = services.redactor.redact(summary.error);
-  await recordRun(summary, ctx, params).catch((error: unknown) =>
-    jobLog.error('could not record the run in job_runs', { error: errorMessage(error) }),
-  );
-  if (summary.outcome === 'succeeded') {
-    await state
-      .put(
-        completionKey(options.runId),
-        { job: job.name, completedAt: services.clock.now().toISOString() },
-        {
-          ifVersion:
-            (await state.get(completionKey(options.runId), completionSchema))?.version ?? null,
-        },
-      )
-      .catch((error: unknown) =>
-        jobLog.warn('could not mark the run completed', { error: errorMessage(error) }),
-      );
-  }
-
-  const fields = {
-    job: summary.job,
-    run_id: summary.runId,
-    outcome: summary.outcome,
-    items: summary.items,
-    rows: summary.rows,
-    api_calls: summary.apiCalls,
-    duration_ms: summary.durationMs,
-    quality: summary.quality,
-    // One number a log-based metric can sum (quality's keys vary per source).
-    quality_total: Object.values(summary.quality).reduce((a, b) => a + b, 0),
-    raw_objects: summary.rawObjects,
-    ...(summary.error ? { error: summary.error, failure_kind: summary.failureKind } : {}),
-    ...summary.details,
-  };
-  if (summary.outcome === 'succeeded') jobLog.info('job run finished', fields);
-  else if (summary.failureKind === 'permanent') jobLog.alert('job run failed permanently', fields);
-  else if (summary.outcome === 'deferred') jobLog.warn('job run deferred', fields);
-  else jobLog.error('job run failed', fields);
-  return summary;
-}
-
-async function recordRun(summary: RunSummary, ctx: JobContext, params: unknown): Promise<void> {
-  const common = { collected_at: ctx.run.runTime.toISOString(), run_id: ctx.run.runId };
-  const writer = new RowWriter(await ctx.services.warehouse(), new QualityCounters(), ctx.log);
-  await writer.add(jobRuns, [
-    {
-      ...common,
-      job: summary.job,
-      source: summary.job.split('.')[0] ?? 'platform',
-      outcome: summary.outcome,
-      error: summary.error,
-      items: summary.items,
-      rows: summary.rows,
-      api_calls: Object.values(summary.apiCalls).reduce((a, b) => a + b, 0),
-      duration_ms: summary.durationMs,
-      params: params ?? {},
-    },
-  ]);
-  await writer.add(
-    dataQuality,
-    ctx.quality.list().map((entry) => ({
-      ...common,
-      job: summary.job,
-      table_name: entry.table,
-      check_name: entry.check,
-      count: entry.count,
-      sample: entry.sample,
-    })),
-  );
-  await writer.flush();
 }

@@ -3,7 +3,7 @@
 // (functions/sources/registry.ts) lists them; index.ts, the Pub/Sub dispatch, the CLI,
 // the deploy manifest, the schema generators and Terraform's generated files all read it.
 import type { TableDef, ViewDef } from '../../schemas/define.js';
-import type { EntityMapper } from './ingest.js';
+import type { EntityMapper } from './mapper.js';
 import type { JobDefinition } from './job.js';
 
 export interface SourceModule {

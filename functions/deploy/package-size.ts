@@ -4,7 +4,6 @@
 // pins; platform-specific optional packages may differ on Cloud Build's Linux image.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StageResult } from './package.js';
 
 export interface StageSizes {
   sourceBytes: number;
@@ -38,7 +37,14 @@ export async function folderSize(
   return { bytes, files };
 }
 
-export async function measureStage(staged: StageResult, root: string): Promise<StageSizes> {
+/** What measureStage reads of a staged package (package.ts StageResult). */
+export interface StagedFolder {
+  outDir: string;
+  /** Lockfile paths (`node_modules/...`) of every package the staged lockfile installs. */
+  installs: readonly string[];
+}
+
+export async function measureStage(staged: StagedFolder, root: string): Promise<StageSizes> {
   const source = await folderSize(staged.outDir);
   let dependencyBytes = 0;
   const notInstalled: string[] = [];

@@ -76,3 +76,13 @@ export function errorCode(error: unknown): number | undefined {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A validation failure (zod's issues) as one line: `path: message; …` (`whole` for the root). */
+export function describeIssues(
+  error: { readonly issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> },
+  whole: string,
+): string {
+  return error.issues
+    .map((i) => `${i.path.map(String).join('.') || whole}: ${i.message}`)
+    .join('; ');
+}

@@ -7,26 +7,23 @@ import ky, {
   isHTTPError,
   isNetworkError,
   isTimeoutError,
+  type Hooks,
   type KyInstance,
+  type RetryOptions,
 } from 'ky';
 import type { Clock } from './clock.js';
 import type { HttpPolicyConfig } from './config.js';
-import { DeferredError, SourceHttpError, TransientError, type FailureKind } from './errors.js';
+import { DeferredError, SourceHttpError, TransientError } from './errors.js';
+import { backoffMs, defaultVerdict, type Classifier, type Verdict } from './http-verdict.js';
 
-/** What a source says a failed answer means. */
-export type Verdict =
-  | { action: 'retry' }
-  | { action: 'wait'; seconds: number | null }
-  | { action: 'defer'; reason: string; seconds: number | null }
-  | { action: 'fail'; kind: FailureKind; reason: string };
-
-export interface FailedAnswer {
-  status: number;
-  body: unknown;
-  headers: Headers;
-}
-
-export type Classifier = (answer: FailedAnswer) => Verdict | undefined;
+export {
+  backoffMs,
+  defaultVerdict,
+  parseRetryAfter,
+  type Classifier,
+  type FailedAnswer,
+  type Verdict,
+} from './http-verdict.js';
 
 export interface SourceHttpOptions {
   source: string;
@@ -60,124 +57,121 @@ export interface SourceHttp {
   readonly calls: number;
 }
 
-export function parseRetryAfter(value: string | null, now: Date): number | null {
-  if (value === null || value.trim() === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
-}
-
-export function defaultVerdict(answer: FailedAnswer, now: Date): Verdict {
-  const { status } = answer;
-  if (status === 429)
-    return { action: 'wait', seconds: parseRetryAfter(answer.headers.get('retry-after'), now) };
-  if (status === 408 || status >= 500) return { action: 'retry' };
-  if (status === 401 || status === 403)
-    return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
-  return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
-}
-
-/** Full jitter over a capped exponential: spreads retries of many instances apart. */
-export function backoffMs(attempt: number, policy: HttpPolicyConfig, random: () => number): number {
-  const ceiling = Math.min(
-    policy.backoffMaxMs,
-    policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1),
-  );
-  return Math.round(random() * ceiling);
-}
-
 const TOKEN_REFRESHED = 'TOKEN_REFRESHED';
 const MALFORMED_JSON = 'MALFORMED_JSON';
 
-export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
-  const { policy, clock } = options;
-  const random = options.random ?? Math.random;
-  let calls = 0;
+/** How failed answers are judged (cached per error: ky and translate both ask). */
+interface Judge {
+  verdictOf(error: HTTPError): Verdict;
+  withinBudget(seconds: number | null): boolean;
+}
+
+function judge(options: SourceHttpOptions): Judge {
   const verdicts = new WeakMap<Error, Verdict>();
-
-  const verdictOf = (error: HTTPError): Verdict => {
-    const cached = verdicts.get(error);
-    if (cached) return cached;
-    const answer = {
-      status: error.response.status,
-      body: error.data,
-      headers: error.response.headers,
-    };
-    const verdict = options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
-    verdicts.set(error, verdict);
-    return verdict;
+  return {
+    verdictOf: (error) => {
+      const cached = verdicts.get(error);
+      if (cached) return cached;
+      const answer = {
+        status: error.response.status,
+        body: error.data,
+        headers: error.response.headers,
+      };
+      const verdict = options.classify?.(answer) ?? defaultVerdict(answer, options.clock.now());
+      verdicts.set(error, verdict);
+      return verdict;
+    },
+    withinBudget: (seconds) =>
+      seconds === null || seconds <= options.policy.retryAfterBudgetSeconds,
   };
+}
 
-  const withinBudget = (seconds: number | null) =>
-    seconds === null || seconds <= policy.retryAfterBudgetSeconds;
+/** Which failures ky retries: by verdict for answers; network errors and timeouts always. */
+function retryOptions(policy: HttpPolicyConfig, { verdictOf, withinBudget }: Judge): RetryOptions {
+  return {
+    limit: policy.retries,
+    methods: ['get', 'post'],
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    afterStatusCodes: [],
+    delay: () => 0,
+    retryOnTimeout: true,
+    shouldRetry: ({ error }) => {
+      if (isHTTPError(error)) {
+        const verdict = verdictOf(error);
+        if (verdict.action === 'retry') return true;
+        if (verdict.action === 'wait') return withinBudget(verdict.seconds);
+        return false;
+      }
+      if (isNetworkError(error) || isTimeoutError(error)) return true;
+      return undefined;
+    },
+  };
+}
 
+/** Credentials on every request; one token refresh on a 401; unreadable JSON is retried. */
+function answerHooks(options: SourceHttpOptions): Pick<Hooks, 'beforeRequest' | 'afterResponse'> {
+  return {
+    beforeRequest: [
+      async ({ request }) => {
+        await options.authorize?.(request.headers, false);
+      },
+    ],
+    afterResponse: [
+      async ({ request, response, options: requestOptions }) => {
+        options.observe?.(response);
+        const state = requestOptions.context as { refreshed?: boolean };
+        if (response.status === 401 && options.authorize && !state.refreshed) {
+          state.refreshed = true;
+          const headers = new Headers(request.headers);
+          await options.authorize(headers, true);
+          return ky.retry({
+            request: new Request(request, { headers }),
+            code: TOKEN_REFRESHED,
+            delay: 0,
+          });
+        }
+        if (response.ok && isJson(response)) {
+          const text = await response.text();
+          if (!isParsableJson(text)) return ky.retry({ code: MALFORMED_JSON });
+        }
+        return undefined;
+      },
+    ],
+  };
+}
+
+/** The wait before a retry: Retry-After within the budget, else jittered backoff. */
+function waitBeforeRetry(
+  options: SourceHttpOptions,
+  { verdictOf }: Judge,
+): NonNullable<Hooks['beforeRetry']> {
+  const random = options.random ?? Math.random;
+  return [
+    async ({ error, retryCount }) => {
+      if (isForceRetryError(error) && error.message.includes(TOKEN_REFRESHED)) return;
+      const verdict = isHTTPError(error) ? verdictOf(error) : null;
+      const waitMs =
+        verdict?.action === 'wait' && verdict.seconds !== null
+          ? verdict.seconds * 1000
+          : backoffMs(retryCount, options.policy, random);
+      await options.clock.sleep(waitMs);
+    },
+  ];
+}
+
+export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
+  let calls = 0;
+  const judged = judge(options);
   const client: KyInstance = ky.create({
     prefix: options.baseUrl,
-    timeout: policy.timeoutMs,
+    timeout: options.policy.timeoutMs,
     throwHttpErrors: true,
     fetch: (input, init) => {
       calls += 1;
       return fetch(input, init);
     },
-    retry: {
-      limit: policy.retries,
-      methods: ['get', 'post'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
-      afterStatusCodes: [],
-      delay: () => 0,
-      retryOnTimeout: true,
-      shouldRetry: ({ error }) => {
-        if (isHTTPError(error)) {
-          const verdict = verdictOf(error);
-          if (verdict.action === 'retry') return true;
-          if (verdict.action === 'wait') return withinBudget(verdict.seconds);
-          return false;
-        }
-        if (isNetworkError(error) || isTimeoutError(error)) return true;
-        return undefined;
-      },
-    },
-    hooks: {
-      beforeRequest: [
-        async ({ request }) => {
-          await options.authorize?.(request.headers, false);
-        },
-      ],
-      afterResponse: [
-        async ({ request, response, options: requestOptions }) => {
-          options.observe?.(response);
-          const state = requestOptions.context as { refreshed?: boolean };
-          if (response.status === 401 && options.authorize && !state.refreshed) {
-            state.refreshed = true;
-            const headers = new Headers(request.headers);
-            await options.authorize(headers, true);
-            return ky.retry({
-              request: new Request(request, { headers }),
-              code: TOKEN_REFRESHED,
-              delay: 0,
-            });
-          }
-          if (response.ok && isJson(response)) {
-            const text = await response.text();
-            if (!isParsableJson(text)) return ky.retry({ code: MALFORMED_JSON });
-          }
-          return undefined;
-        },
-      ],
-      beforeRetry: [
-        async ({ error, retryCount }) => {
-          if (isForceRetryError(error) && error.message.includes(TOKEN_REFRESHED)) return;
-          const verdict = isHTTPError(error) ? verdictOf(error) : null;
-          const waitMs =
-            verdict?.action === 'wait' && verdict.seconds !== null
-              ? verdict.seconds * 1000
-              : backoffMs(retryCount, policy, random);
-          await clock.sleep(waitMs);
-        },
-      ],
-    },
+    retry: retryOptions(options.policy, judged),
+    hooks: { ...answerHooks(options), beforeRetry: waitBeforeRetry(options, judged) },
   });
 
   const send = async (
@@ -203,7 +197,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         headers: response.headers,
       };
     } catch (error) {
-      throw translate(error, options.source, verdictOf, withinBudget);
+      throw translate(error, options.source, judged.verdictOf, judged.withinBudget);
     }
   };
 

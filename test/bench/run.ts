@@ -13,6 +13,7 @@ const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   'spotify-catalogue': () => import('./spotify-catalogue.js'),
   bigquery: () => import('./bigquery.js'),
   instagram: () => import('./instagram.js'),
+  functions: () => import('./functions.js'),
 };
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
 // read, and helpers to wait for and pick out the job runs they report.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type LogEntry = Record<string, unknown>;
 
@@ -42,18 +43,19 @@ export async function startFunction(
   port: number,
   env: Record<string, string>,
   signatureType: 'http' | 'cloudevent' = 'cloudevent',
-  { pollMs = 100 }: { pollMs?: number } = {},
+  { pollMs = 100, cwd = process.cwd() }: { pollMs?: number; cwd?: string } = {},
 ): Promise<FunctionProcess> {
-  const node = existsSync('node_modules/.bin/node') ? 'node_modules/.bin/node' : process.execPath;
+  const local = join(cwd, 'node_modules/.bin/node');
+  const node = existsSync(local) ? local : process.execPath;
   const child: ChildProcess = spawn(
     node,
     [
-      'node_modules/@google-cloud/functions-framework/build/src/main.js',
+      join(cwd, 'node_modules/@google-cloud/functions-framework/build/src/main.js'),
       `--target=${target}`,
       `--signature-type=${signatureType}`,
       `--port=${port}`,
     ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: LogEntry[] = [];
   const output: string[] = [];

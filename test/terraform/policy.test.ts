@@ -134,7 +134,7 @@ describe('terraform: least privilege, private by default, observable', () => {
     const alerts = tf.locals.log_alerts as Record<string, unknown>;
     expect(Object.keys(alerts).sort()).to.deep.equal(Object.keys(metrics).sort());
     const code =
-      (await readFile('functions/core/runner.ts', 'utf8')) +
+      (await readFile('functions/core/run-summary.ts', 'utf8')) +
       (await readFile('functions/platform/rows.ts', 'utf8'));
     const messages = Object.values(metrics).flatMap((m) =>
       [...m.filter.matchAll(/"([^"]+)"/g)].map((x) => x[1]!),

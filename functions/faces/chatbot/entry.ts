@@ -1,8 +1,7 @@
 // The deployable `chatbot` handler (registered in functions/index.ts). The runtime is made
 // on the first request from the process's lazy Services; tests swap in their own.
-import { catalogOf } from '../../core/catalog.js';
-import { loadSource } from '../../core/source.js';
-import { registry } from '../../sources/registry.js';
+import { schemaOf } from '../../core/catalog.js';
+import { spotifyTables, spotifyViews } from '../../sources/spotify/tables.js';
 import { processServices } from '../process-services.js';
 import { chatbotHandler } from './handler.js';
 import { createChatRuntime, type ChatRuntime } from './runtime.js';
@@ -14,9 +13,8 @@ export function setChatRuntime(rt: ChatRuntime | undefined): void {
   runtime = rt;
 }
 
-// The chatbot reads Spotify's tables; a local warehouse creates them (loading the Spotify
-// source's module only then: BigQuery needs no schema).
-const spotifySchema = async () => catalogOf([(await loadSource(registry, 'spotify'))!]).schema;
+// The chatbot reads Spotify's tables (a local warehouse creates them; BigQuery has them).
+const spotifySchema = schemaOf(spotifyTables, spotifyViews);
 
 export const chatbot = chatbotHandler(
   () => (runtime ??= createChatRuntime(processServices(spotifySchema))),

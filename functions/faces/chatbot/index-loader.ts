@@ -104,14 +104,39 @@ async function loadIndexData(warehouse: Warehouse): Promise<IndexData & { skippe
     warehouse.query(INDEX_QUERIES.aliases),
   ]);
   const skipped = { n: 0 };
+  const tracksOf = topTracks(rowsOf(trackRow, tracks, skipped));
+  return {
+    artists: indexArtists(
+      rowsOf(artistRow, artists, skipped),
+      rowsOf(creditedRow, credited, skipped),
+      tracksOf,
+    ),
+    aliases: rowsOf(aliasRow, aliases, skipped).map((r) => ({
+      name: r.query,
+      artistId: r.artist_id,
+    })),
+    collaborations: rowsOf(collabRow, collabs, skipped).map((r) => ({
+      a: r.artist_a_id,
+      b: r.artist_b_id,
+      sharedTracks: r.shared_tracks,
+    })),
+    compilations: compilationsOf(rowsOf(compilationRow, compilations, skipped)),
+    skippedRows: skipped.n,
+  };
+}
+
+type TracksOf = (artistId: string) => { tracks: TrackView[]; basis: TracksBasis };
+
+/** Each artist's tracks to show: by rank, one per name, at most TRACKS_KEPT. */
+function topTracks(rows: z.output<typeof trackRow>[]): TracksOf {
   const tracksOf = new Map<string, { basis: TracksBasis; rows: z.output<typeof trackRow>[] }>();
-  for (const t of rowsOf(trackRow, tracks, skipped)) {
+  for (const t of rows) {
     if (t.track_name === null) continue;
     let entry = tracksOf.get(t.artist_id);
     if (!entry) tracksOf.set(t.artist_id, (entry = { basis: t.basis, rows: [] }));
     entry.rows.push(t);
   }
-  const views = (artistId: string): { tracks: TrackView[]; basis: TracksBasis } => {
+  return (artistId) => {
     const entry = tracksOf.get(artistId);
     if (!entry) return { tracks: [], basis: 'none' };
     const seen = new Set<string>();
@@ -132,11 +157,19 @@ async function loadIndexData(warehouse: Warehouse): Promise<IndexData & { skippe
     }
     return { tracks: picked, basis: entry.basis };
   };
+}
+
+/** Artists with a profile, then artists only credited on tracks (no profile row). */
+function indexArtists(
+  profiles: z.output<typeof artistRow>[],
+  credited: z.output<typeof creditedRow>[],
+  tracksOf: TracksOf,
+): IndexArtist[] {
   const out: IndexArtist[] = [];
   const have = new Set<string>();
-  for (const a of rowsOf(artistRow, artists, skipped)) {
+  for (const a of profiles) {
     if (a.name === null || a.name.trim() === '') continue;
-    const { tracks: t, basis } = views(a.artist_id);
+    const { tracks: t, basis } = tracksOf(a.artist_id);
     have.add(a.artist_id);
     out.push({
       id: a.artist_id,
@@ -151,9 +184,9 @@ async function loadIndexData(warehouse: Warehouse): Promise<IndexData & { skippe
       hasProfile: true,
     });
   }
-  for (const c of rowsOf(creditedRow, credited, skipped)) {
+  for (const c of credited) {
     if (have.has(c.artist_id) || c.name === null || c.name.trim() === '') continue;
-    const { tracks: t, basis } = views(c.artist_id);
+    const { tracks: t, basis } = tracksOf(c.artist_id);
     out.push({
       id: c.artist_id,
       name: c.name,
@@ -167,26 +200,18 @@ async function loadIndexData(warehouse: Warehouse): Promise<IndexData & { skippe
       hasProfile: false,
     });
   }
+  return out;
+}
+
+/** Compilation albums with the artists each lists. */
+function compilationsOf(rows: z.output<typeof compilationRow>[]): IndexData['compilations'] {
   const albums = new Map<string, string[]>();
-  for (const r of rowsOf(compilationRow, compilations, skipped)) {
+  for (const r of rows) {
     const list = albums.get(r.album_id) ?? [];
     list.push(r.artist_id);
     albums.set(r.album_id, list);
   }
-  return {
-    artists: out,
-    aliases: rowsOf(aliasRow, aliases, skipped).map((r) => ({
-      name: r.query,
-      artistId: r.artist_id,
-    })),
-    collaborations: rowsOf(collabRow, collabs, skipped).map((r) => ({
-      a: r.artist_a_id,
-      b: r.artist_b_id,
-      sharedTracks: r.shared_tracks,
-    })),
-    compilations: [...albums].map(([albumId, artistIds]) => ({ albumId, artistIds })),
-    skippedRows: skipped.n,
-  };
+  return [...albums].map(([albumId, artistIds]) => ({ albumId, artistIds }));
 }
 
 function cmp(a: string, b: string): number {

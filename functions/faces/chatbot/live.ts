@@ -6,8 +6,10 @@ import type { Clock } from '../../platform/clock.js';
 import { lazy } from '../../platform/lazy.js';
 import { stableId } from '../../platform/hash.js';
 import type { Logger } from '../../platform/logger.js';
-import type { JobQueue } from '../../platform/queue.js';
+import type { JobMessage, JobQueue } from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
+import { childJob } from '../../core/fan-out.js';
+import { artistCatalogRef } from '../../sources/spotify/artist-catalog-ref.js';
 import { SPOTIFY_ID } from '../../sources/spotify/watchlist.js';
 import { isHttpUrl, spotifyArtistUrl, type ArtistView } from './reply.js';
 import { fit } from './text.js';
@@ -90,11 +92,16 @@ export function spotifyLiveSearch(services: Services, budgetMs: number): LiveSea
 export type Collect = (artist: { id: string; name: string }) => Promise<boolean>;
 
 /** The collect job of an artist found live: the catalogue planner for that one artist. */
-function collectMessage(artist: { id: string; name: string }, now: Date) {
+function collectMessage(
+  artist: { id: string; name: string },
+  now: Date,
+): JobMessage & { runId: string } {
   const day = now.toISOString().slice(0, 10);
   return {
-    job: 'spotify.artist_catalog',
-    params: { artists: [{ name: fit(artist.name, 200), id: artist.id }], maxArtists: 1 },
+    ...childJob(artistCatalogRef, {
+      artists: [{ name: fit(artist.name, 200), id: artist.id }],
+      maxArtists: 1,
+    }),
     // One run per artist per day: repeated questions publish the same run, which
     // MemoryQueue drops and the Pub/Sub subscriber acknowledges once it has completed.
     runId: `chat-${stableId('chatbot-collect', artist.id, day)}`,
@@ -106,7 +113,14 @@ function collectMessage(artist: { id: string; name: string }, now: Date) {
 export function queueCollect(queue: () => Promise<JobQueue>, clock: Clock, log: Logger): Collect {
   const recent = new Map<string, string>();
   return async (artist) => {
-    const message = collectMessage(artist, clock.now());
+    let message: ReturnType<typeof collectMessage>;
+    try {
+      // The planner's param schema checks the params here (an unusable name is refused).
+      message = collectMessage(artist, clock.now());
+    } catch (error) {
+      log.warn('collect job not published: invalid params', { artist_id: artist.id, error });
+      return false;
+    }
     if (recent.get(artist.id) === message.runId) return true;
     recent.set(artist.id, message.runId);
     if (recent.size > 10_000) recent.clear();

@@ -5,6 +5,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { nonNegativeInt, parseEnv, positiveInt, type Env } from '../../platform/env.js';
 import { errorMessage } from '../../platform/errors.js';
+import type { FieldType } from '../../sources/events/event.js';
 
 const SOURCE_NAME = /^[a-z][a-z0-9]{1,30}$/;
 const FIELD = z.string().min(1).max(200);
@@ -36,8 +37,7 @@ const hmacSchema = z.strictObject({
   prefix: z.string().max(20).default(''),
 });
 
-const fieldType = z.enum(['string', 'int', 'float', 'bool', 'json']);
-export type FieldType = z.infer<typeof fieldType>;
+const fieldType = z.enum(['string', 'int', 'float', 'bool', 'json'] satisfies FieldType[]);
 
 export const sourceSchema = z
   .strictObject({

@@ -10,14 +10,14 @@
 // JSON body it cannot parse is answered 400 by the framework itself (docs/events.md).
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { errorMessage, failureKindOf } from '../../platform/errors.js';
-import { createLogger } from '../../platform/logger.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
 import type { Services } from '../../platform/runtime.js';
 import { processServices } from '../process-services.js';
 import { addressAllowed, authenticate, clientAddress } from './auth.js';
 import { readPayloads } from './body.js';
 import { eventsCatalog, EventCollector, EventTooLargeError } from './collector.js';
-import { loadEventsConfig, type EventsConfig } from './config.js';
-import { normaliseEvent } from '../../sources/events/event.js';
+import { loadEventsConfig, type EventsConfig, type SourceConfig } from './config.js';
+import { normaliseEvent, type NormalisedEvent } from '../../sources/events/event.js';
 
 interface Instance {
   config: EventsConfig;
@@ -57,129 +57,209 @@ function rawQueryOf(url: string): string {
   return at === -1 ? '' : url.slice(at + 1);
 }
 
+/** One request as the checks below see it, and how to refuse it (logged, with a reason). */
+interface Delivery {
+  req: Request;
+  res: Response;
+  services: Services;
+  config: EventsConfig;
+  method: string;
+  body: Buffer;
+  source: string;
+  token: string | null;
+  sourceConfig: SourceConfig;
+  address: string | null;
+  rawQuery: string;
+  declared: number;
+  log: Logger;
+  facts: Record<string, unknown>;
+  started: number;
+  answer(status: number, reason: string): void;
+}
+
 export function eventsHandler(
   getServices: () => Services = () => processServices(eventsCatalog.schema),
 ): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
     const started = performance.now();
-    let services: Services | undefined;
-    let instance: Instance;
-    try {
-      services = getServices();
-      instance = instanceFor(services);
-    } catch (error) {
-      // Misconfigured: 500 so senders keep the events and retry once it is fixed.
-      (services?.log ?? createLogger()).alert('events function configuration is invalid', {
-        error: errorMessage(error),
-      });
-      res.status(500).json({ error: 'the events function is misconfigured' });
-      return;
-    }
-    const { config, collector } = instance;
-    const method = req.method.toUpperCase();
-    const body = req.rawBody ?? Buffer.alloc(0);
-    const url = req.originalUrl ?? req.url;
-    const { source, token } = route(req.path, config);
-    const sourceConfig = Object.hasOwn(config.sources, source) ? config.sources[source] : undefined;
-    const address = clientAddress(
-      req.header('x-forwarded-for'),
-      req.socket.remoteAddress,
-      config.trustedProxyHops,
-    );
-    const log = services.log.child({ function: 'events' });
-    const facts = {
-      source: sourceConfig ? source : null,
-      method,
-      content_type: (req.header('content-type') ?? '').slice(0, 100),
-      bytes: body.length,
-      client_ip: address,
-    };
-    const answer = (status: number, reason: string) => {
-      log.warn('event delivery rejected', {
-        ...facts,
-        status,
-        reason,
-        duration_ms: Math.round(performance.now() - started),
-      });
-      res.status(status).json({ error: reason });
-    };
-
-    if (!sourceConfig) return answer(404, 'unknown source');
-    if (!(sourceConfig.methods as readonly string[]).includes(method)) {
-      res.setHeader('Allow', sourceConfig.methods.join(', '));
-      const known = method === 'GET' || method === 'POST';
-      return answer(
-        405,
-        known
-          ? `method ${method} not allowed for this source`
-          : `method ${method.slice(0, 10)} not allowed`,
-      );
-    }
-    if (!addressAllowed(config.allowLists[source] ?? null, address))
-      return answer(403, 'sender address not allowed');
-    const declared = Number(req.header('content-length') ?? 0);
-    const size = Math.max(body.length, Number.isFinite(declared) ? declared : 0);
-    if (method === 'POST' && size > config.maxBodyBytes)
-      return answer(413, `body over ${config.maxBodyBytes} bytes`);
-    const rawQuery = rawQueryOf(url);
-    if (rawQuery.length > config.maxBodyBytes)
-      return answer(413, `query string over ${config.maxBodyBytes} bytes`);
-
-    try {
-      const verdict = await authenticate(source, sourceConfig, await services.secrets(), {
-        headers: req.headers,
-        pathToken: token,
-        body,
-        rawQuery,
-        method,
-      });
-      if (!verdict.ok) return answer(401, verdict.reason);
-    } catch (error) {
-      log.alert('cannot read the secrets of an events source; answering 503', {
-        ...facts,
-        error: errorMessage(error),
-      });
-      res.status(503).json({ error: 'temporarily unable to authenticate; retry later' });
-      return;
-    }
-
+    const ready = setUp(getServices, res);
+    if (!ready) return;
+    const d = readRequest(req, res, ready.services, ready.instance.config, started);
+    if (!d || refused(d) || !(await authenticated(d))) return;
     const parsed = readPayloads(
       {
-        method,
+        method: d.method,
         contentType: req.header('content-type'),
-        body,
-        rawQuery,
-        declaredLength: Number.isFinite(declared) ? declared : 0,
+        body: d.body,
+        rawQuery: d.rawQuery,
+        declaredLength: Number.isFinite(d.declared) ? d.declared : 0,
       },
-      config.maxPerRequest,
+      d.config.maxPerRequest,
     );
-    if (!parsed.ok) return answer(parsed.status, parsed.reason);
-    const now = services.clock.now();
+    if (!parsed.ok) return d.answer(parsed.status, parsed.reason);
+    const now = d.services.clock.now();
     const events = parsed.payloads.map((p) =>
-      normaliseEvent(source, sourceConfig, p, parsed.transport, now),
+      normaliseEvent(d.source, d.sourceConfig, p, parsed.transport, now),
     );
-
-    try {
-      const accepted = await collector.accept(events);
-      log.info('events accepted', {
-        ...facts,
-        transport: parsed.transport,
-        events: events.length,
-        event_keys: events.slice(0, 20).map((e) => e.event_key),
-        ids: accepted.ids,
-        duration_ms: Math.round(performance.now() - started),
-      });
-      res.status(200).json({ accepted: events.length, event_keys: events.map((e) => e.event_key) });
-    } catch (error) {
-      if (error instanceof EventTooLargeError) return answer(413, error.message);
-      log.error('events not stored; answering 503 so the sender retries', {
-        ...facts,
-        events: events.length,
-        failure_kind: failureKindOf(error),
-        error: errorMessage(error),
-        duration_ms: Math.round(performance.now() - started),
-      });
-      res.status(503).json({ error: 'events not stored; retry later' });
-    }
+    await store(d, ready.instance.collector, events, parsed.transport);
   };
+}
+
+/** The process's services and settings; misconfigured: 500, so senders keep the events. */
+function setUp(
+  getServices: () => Services,
+  res: Response,
+): { services: Services; instance: Instance } | null {
+  let services: Services | undefined;
+  try {
+    services = getServices();
+    return { services, instance: instanceFor(services) };
+  } catch (error) {
+    (services?.log ?? createLogger()).alert('events function configuration is invalid', {
+      error: errorMessage(error),
+    });
+    res.status(500).json({ error: 'the events function is misconfigured' });
+    return null;
+  }
+}
+
+/** Routes the request to its source; an unknown source is answered 404 (null). */
+function readRequest(
+  req: Request,
+  res: Response,
+  services: Services,
+  config: EventsConfig,
+  started: number,
+): Delivery | null {
+  const method = req.method.toUpperCase();
+  const body = req.rawBody ?? Buffer.alloc(0);
+  const { source, token } = route(req.path, config);
+  const sourceConfig = Object.hasOwn(config.sources, source) ? config.sources[source] : undefined;
+  const address = clientAddress(
+    req.header('x-forwarded-for'),
+    req.socket.remoteAddress,
+    config.trustedProxyHops,
+  );
+  const log = services.log.child({ function: 'events' });
+  const facts = {
+    source: sourceConfig ? source : null,
+    method,
+    content_type: (req.header('content-type') ?? '').slice(0, 100),
+    bytes: body.length,
+    client_ip: address,
+  };
+  const answer = (status: number, reason: string) => {
+    log.warn('event delivery rejected', {
+      ...facts,
+      status,
+      reason,
+      duration_ms: Math.round(performance.now() - started),
+    });
+    res.status(status).json({ error: reason });
+  };
+  if (!sourceConfig) {
+    answer(404, 'unknown source');
+    return null;
+  }
+  return {
+    req,
+    res,
+    services,
+    config,
+    method,
+    body,
+    source,
+    token,
+    sourceConfig,
+    address,
+    rawQuery: rawQueryOf(req.originalUrl ?? req.url),
+    declared: Number(req.header('content-length') ?? 0),
+    log,
+    facts,
+    started,
+    answer,
+  };
+}
+
+/** Method, sender address and size limits; true when the request was answered. */
+function refused(d: Delivery): boolean {
+  const { method, sourceConfig, config } = d;
+  if (!(sourceConfig.methods as readonly string[]).includes(method)) {
+    d.res.setHeader('Allow', sourceConfig.methods.join(', '));
+    const known = method === 'GET' || method === 'POST';
+    d.answer(
+      405,
+      known
+        ? `method ${method} not allowed for this source`
+        : `method ${method.slice(0, 10)} not allowed`,
+    );
+    return true;
+  }
+  if (!addressAllowed(config.allowLists[d.source] ?? null, d.address)) {
+    d.answer(403, 'sender address not allowed');
+    return true;
+  }
+  const size = Math.max(d.body.length, Number.isFinite(d.declared) ? d.declared : 0);
+  if (method === 'POST' && size > config.maxBodyBytes) {
+    d.answer(413, `body over ${config.maxBodyBytes} bytes`);
+    return true;
+  }
+  if (d.rawQuery.length > config.maxBodyBytes) {
+    d.answer(413, `query string over ${config.maxBodyBytes} bytes`);
+    return true;
+  }
+  return false;
+}
+
+/** Token and signature; 401 when they do not match, 503 when the secrets are unreadable. */
+async function authenticated(d: Delivery): Promise<boolean> {
+  try {
+    const verdict = await authenticate(d.source, d.sourceConfig, await d.services.secrets(), {
+      headers: d.req.headers,
+      pathToken: d.token,
+      body: d.body,
+      rawQuery: d.rawQuery,
+      method: d.method,
+    });
+    if (!verdict.ok) d.answer(401, verdict.reason);
+    return verdict.ok;
+  } catch (error) {
+    d.log.alert('cannot read the secrets of an events source; answering 503', {
+      ...d.facts,
+      error: errorMessage(error),
+    });
+    d.res.status(503).json({ error: 'temporarily unable to authenticate; retry later' });
+    return false;
+  }
+}
+
+/** 200 once the events are durable; 503 (the sender retries) when they are not. */
+async function store(
+  d: Delivery,
+  collector: EventCollector,
+  events: NormalisedEvent[],
+  transport: string,
+): Promise<void> {
+  try {
+    const accepted = await collector.accept(events);
+    d.log.info('events accepted', {
+      ...d.facts,
+      transport,
+      events: events.length,
+      event_keys: events.slice(0, 20).map((e) => e.event_key),
+      ids: accepted.ids,
+      duration_ms: Math.round(performance.now() - d.started),
+    });
+    d.res.status(200).json({ accepted: events.length, event_keys: events.map((e) => e.event_key) });
+  } catch (error) {
+    if (error instanceof EventTooLargeError) return d.answer(413, error.message);
+    d.log.error('events not stored; answering 503 so the sender retries', {
+      ...d.facts,
+      events: events.length,
+      failure_kind: failureKindOf(error),
+      error: errorMessage(error),
+      duration_ms: Math.round(performance.now() - d.started),
+    });
+    d.res.status(503).json({ error: 'events not stored; retry later' });
+  }
 }

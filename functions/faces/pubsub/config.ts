@@ -2,16 +2,8 @@
 // how deferrals are re-published and bounded. Defaults suit Cloud Functions with a 540 s
 // timeout and a Pub/Sub retry policy of 10 s..600 s (docs/pubsub.md explains each one).
 import { z } from 'zod';
-import { nonNegativeInt, parseEnv, positiveInt, type Env } from '../../platform/env.js';
-
-const schema = z.object({
-  FANPULSE_NOT_BEFORE_HOLD_SECONDS: nonNegativeInt.default(20),
-  FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS: nonNegativeInt.default(300),
-  FANPULSE_DEFER_DEFAULT_SECONDS: positiveInt.default(300),
-  FANPULSE_DEFER_MAX_SECONDS: positiveInt.default(86_400),
-  FANPULSE_MAX_DEFERRALS: nonNegativeInt.default(6),
-  PUBSUB_EMULATOR_HOST: z.string().optional(),
-});
+import { envSettings, nonNegativeInt, positiveInt, type Env } from '../../platform/env.js';
+import type { Services } from '../../platform/runtime.js';
 
 export interface SubscriberConfig {
   /** A message due within this many seconds is held in the function, then run. */
@@ -32,14 +24,26 @@ export interface SubscriberConfig {
   emulator: boolean;
 }
 
+const loadSettings = envSettings('Pub/Sub subscriber', {
+  holdSeconds: ['FANPULSE_NOT_BEFORE_HOLD_SECONDS', nonNegativeInt.default(20)],
+  nackWindowSeconds: ['FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS', nonNegativeInt.default(300)],
+  deferDefaultSeconds: ['FANPULSE_DEFER_DEFAULT_SECONDS', positiveInt.default(300)],
+  deferMaxSeconds: ['FANPULSE_DEFER_MAX_SECONDS', positiveInt.default(86_400)],
+  maxDeferrals: ['FANPULSE_MAX_DEFERRALS', nonNegativeInt.default(6)],
+  emulator: ['PUBSUB_EMULATOR_HOST', z.string().optional().transform(Boolean)],
+});
+
 export function loadSubscriberConfig(env: Env): SubscriberConfig {
-  const c = parseEnv(schema, env, 'Pub/Sub subscriber');
-  return {
-    holdSeconds: c.FANPULSE_NOT_BEFORE_HOLD_SECONDS,
-    nackWindowSeconds: c.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS,
-    deferDefaultSeconds: c.FANPULSE_DEFER_DEFAULT_SECONDS,
-    deferMaxSeconds: c.FANPULSE_DEFER_MAX_SECONDS,
-    maxDeferrals: c.FANPULSE_MAX_DEFERRALS,
-    emulator: Boolean(c.PUBSUB_EMULATOR_HOST),
-  };
+  return loadSettings(env);
+}
+
+// The subscriber settings come from env, which does not change for a Services: read once.
+const configs = new WeakMap<Services, SubscriberConfig>();
+export function subscriberConfigOf(services: Services): SubscriberConfig {
+  let config = configs.get(services);
+  if (!config) {
+    config = loadSubscriberConfig(services.env);
+    configs.set(services, config);
+  }
+  return config;
 }

@@ -11,6 +11,7 @@
 // and is accepted here too. `deliveryAttempt` is present only on subscriptions with a
 // dead-letter policy, and only where the transport passes it on.
 import { z } from 'zod';
+import { describeIssues } from '../../platform/errors.js';
 
 const MESSAGE_PUBLISHED_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
 
@@ -78,7 +79,7 @@ export class DeliveryDecodeError extends Error {
 }
 
 function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+  return describeIssues(error, '(event)');
 }
 
 function asObject(value: unknown): unknown {

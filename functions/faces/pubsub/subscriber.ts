@@ -17,28 +17,18 @@ import { runJobMessage, type RunSummary } from '../../core/runner.js';
 import { loadSource, type SourceEntry } from '../../core/source.js';
 import { lazy } from '../../platform/lazy.js';
 import { errorMessage, failureKindOf } from '../../platform/errors.js';
-import { createLogger } from '../../platform/logger.js';
-import { compactTimestamp } from '../../platform/raw-landing.js';
-import {
-  jobMessageSchema,
-  RUN_ID_PATTERN,
-  sourceOfJob,
-  type JobMessage,
-} from '../../platform/queue.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
+import { jobMessageSchema, sourceOfJob, type JobMessage } from '../../platform/queue.js';
 import type { Services } from '../../platform/runtime.js';
-import { loadSubscriberConfig, type SubscriberConfig } from './config.js';
+import { subscriberConfigOf, type SubscriberConfig } from './config.js';
+import { runIdentityOf } from './run-identity.js';
 import { registry as sourceRegistry } from '../../sources/registry.js';
 import { decodePubSubEvent, readJson, type PubSubDelivery } from './envelope.js';
 import { processServices } from '../process-services.js';
-import {
-  defer,
-  notDueYet,
-  RUN_ID_ATTRIBUTE,
-  RUN_TIME_ATTRIBUTE,
-  SCHEDULE_ATTRIBUTE,
-} from './republish.js';
+import { defer, notDueYet, SCHEDULE_ATTRIBUTE } from './republish.js';
 import type { DeliveryResult, Disposition, RunIdentityOfDelivery } from './republish.js';
 
+export { runIdentityOf } from './run-identity.js';
 export {
   REPUBLISHED_FROM_ATTRIBUTE,
   RUN_ID_ATTRIBUTE,
@@ -49,50 +39,9 @@ export {
   type RunIdentityOfDelivery,
 } from './republish.js';
 
-/**
- * The run a delivery belongs to: a run id a planner or a re-publication put in the
- * `fanpulse-run-id` attribute (or the message's own runId), else the Pub/Sub message id,
- * which every redelivery repeats. The run time is the publish time, also repeated.
- * The emulator numbers messages 1, 2, 3... again after each start, so there the message id
- * is qualified with the publish time, or a fresh emulator would meet "completed" runs.
- */
-export function runIdentityOf(
-  delivery: PubSubDelivery,
-  body: unknown,
-  config: Pick<SubscriberConfig, 'emulator'>,
-  now: Date,
-): RunIdentityOfDelivery {
-  const fromAttribute = delivery.attributes[RUN_ID_ATTRIBUTE];
-  const fromBody =
-    typeof body === 'object' && body !== null && 'runId' in body
-      ? (body as { runId: unknown }).runId
-      : undefined;
-  const publishTime = delivery.publishTime ?? null;
-  let runId: string;
-  if (fromAttribute && RUN_ID_PATTERN.test(fromAttribute)) runId = fromAttribute;
-  else if (typeof fromBody === 'string' && RUN_ID_PATTERN.test(fromBody)) runId = fromBody;
-  else if (config.emulator && publishTime)
-    runId = `emu-${compactTimestamp(publishTime)}-${delivery.messageId}`;
-  else runId = delivery.messageId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
-  const attributeTime = new Date(delivery.attributes[RUN_TIME_ATTRIBUTE] ?? '');
-  const runTime = !Number.isNaN(attributeTime.getTime()) ? attributeTime : (publishTime ?? now);
-  return { runId, runTime };
-}
-
 // DuckDB takes one writer: runs served by one local process take turns. (In the cloud the
 // warehouse is BigQuery and each instance handles one delivery at a time anyway.)
 let turn: Promise<unknown> = Promise.resolve();
-// The subscriber settings come from env, which does not change for a Services: read once.
-const configs = new WeakMap<Services, SubscriberConfig>();
-function subscriberConfigOf(services: Services): SubscriberConfig {
-  let config = configs.get(services);
-  if (!config) {
-    config = loadSubscriberConfig(services.env);
-    configs.set(services, config);
-  }
-  return config;
-}
-
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   const next = turn.then(work, work);
   turn = next.catch(() => undefined);
@@ -109,6 +58,35 @@ export interface Subscriber {
   catalog: JobCatalog;
 }
 
+function result(
+  action: DeliveryResult['action'],
+  disposition: Disposition,
+  extra: Partial<DeliveryResult> = {},
+): DeliveryResult {
+  return {
+    action,
+    disposition,
+    messageId: null,
+    runId: null,
+    summary: null,
+    republishedId: null,
+    reason: null,
+    ...extra,
+  };
+}
+
+/** One decoded delivery and what its log lines and results carry. */
+interface Delivered {
+  delivery: PubSubDelivery;
+  json: ReturnType<typeof readJson>;
+  identity: RunIdentityOfDelivery;
+  base: { messageId: string; runId: string };
+  where: Record<string, unknown>;
+  dlog: Logger;
+  /** When the delivery was taken in (due times are measured from it). */
+  now: Date;
+}
+
 /** Handles one delivery for the function of `source`; never throws for a job's failure. */
 export async function handleDelivery(
   services: Services,
@@ -118,51 +96,12 @@ export async function handleDelivery(
 ): Promise<DeliveryResult> {
   const config = options.config ?? subscriberConfigOf(services);
   const log = services.log.child({ subscriber: source });
-  const result = (
-    action: DeliveryResult['action'],
-    disposition: Disposition,
-    extra: Partial<DeliveryResult> = {},
-  ): DeliveryResult => ({
-    action,
-    disposition,
-    messageId: null,
-    runId: null,
-    summary: null,
-    republishedId: null,
-    reason: null,
-    ...extra,
-  });
-
-  let delivery: PubSubDelivery;
-  try {
-    delivery = decodePubSubEvent(event);
-  } catch (error) {
-    const reason = errorMessage(error);
-    log.error('undecodable Pub/Sub delivery acknowledged', {
-      outcome: 'rejected',
-      reason,
-      event_sample: sample(event),
-    });
-    return result('ack', 'undecodable', { reason });
-  }
-
-  const where = {
-    message_id: delivery.messageId,
-    topic: delivery.topic,
-    subscription: delivery.subscription,
-    publish_time: delivery.publishTime?.toISOString() ?? null,
-    delivery_attempt: delivery.deliveryAttempt,
-    schedule: delivery.attributes[SCHEDULE_ATTRIBUTE] ?? null,
-  };
-  const now = services.clock.now();
-  const json = readJson(delivery);
-  const identity = runIdentityOf(delivery, json.ok ? json.value : undefined, config, now);
-  const base = { messageId: delivery.messageId, runId: identity.runId };
-  const dlog = log.child({ run_id: identity.runId });
-
+  const decoded = decode(services, config, log, event);
+  if ('action' in decoded) return decoded;
+  const { delivery, json, identity, base, dlog } = decoded;
   if (!json.ok) {
     dlog.error('job message rejected', {
-      ...where,
+      ...decoded.where,
       outcome: 'rejected',
       reason: json.reason,
       data_sample: delivery.data.toString('utf8').slice(0, 200),
@@ -176,37 +115,115 @@ export async function handleDelivery(
   const message: JobMessage | null = light.success ? light.data : null;
   let heldMs = 0;
   if (message) {
-    const jobSource = sourceOfJob(message.job);
-    if (jobSource !== source) {
-      const reason = `job ${message.job} belongs to the ${jobSource} function, not ${source}`;
-      dlog.error('job for another function acknowledged', {
-        ...where,
-        job: message.job,
-        outcome: 'rejected',
-        reason,
-      });
-      return result('ack', 'wrong-function', { ...base, reason });
-    }
-    if (message.notBefore) {
-      const waitMs = Date.parse(message.notBefore) - now.getTime();
-      if (waitMs > 0) {
-        const early = await notDueYet(services, dlog, config, delivery, message, identity, waitMs);
-        if (early) return result(early.action, early.disposition, { ...base, ...early });
-        heldMs = waitMs;
-      }
-    }
+    const due = await routeAndWait(services, config, source, decoded, message);
+    if ('action' in due) return due;
+    heldMs = due.heldMs;
   }
 
-  let summary: RunSummary;
+  const summary = await run(services, catalog, decoded, json.value, heldMs);
+  if ('action' in summary) return summary;
+  const withSummary = { ...base, summary, reason: summary.error };
+  switch (summary.outcome) {
+    case 'succeeded':
+      return result('ack', 'ran', withSummary);
+    case 'rejected':
+      return result('ack', 'rejected', withSummary);
+    case 'deferred':
+      return defer(services, dlog, config, delivery, message, identity, summary);
+    case 'failed':
+      if (summary.failureKind === 'permanent') return result('ack', 'permanent', withSummary);
+      if (summary.failureKind === 'invalid-input') return result('ack', 'rejected', withSummary);
+      return result('retry', 'transient', withSummary);
+  }
+}
+
+/** The delivery decoded, with its run identity; an undecodable one is acknowledged. */
+function decode(
+  services: Services,
+  config: SubscriberConfig,
+  log: Logger,
+  event: unknown,
+): Delivered | DeliveryResult {
+  let delivery: PubSubDelivery;
   try {
-    const run = () =>
-      runJobMessage(catalog, services, json.value, {
+    delivery = decodePubSubEvent(event);
+  } catch (error) {
+    const reason = errorMessage(error);
+    log.error('undecodable Pub/Sub delivery acknowledged', {
+      outcome: 'rejected',
+      reason,
+      event_sample: sample(event),
+    });
+    return result('ack', 'undecodable', { reason });
+  }
+  const now = services.clock.now();
+  const json = readJson(delivery);
+  const identity = runIdentityOf(delivery, json.ok ? json.value : undefined, config, now);
+  return {
+    now,
+    delivery,
+    json,
+    identity,
+    base: { messageId: delivery.messageId, runId: identity.runId },
+    where: {
+      message_id: delivery.messageId,
+      topic: delivery.topic,
+      subscription: delivery.subscription,
+      publish_time: delivery.publishTime?.toISOString() ?? null,
+      delivery_attempt: delivery.deliveryAttempt,
+      schedule: delivery.attributes[SCHEDULE_ATTRIBUTE] ?? null,
+    },
+    dlog: log.child({ run_id: identity.runId }),
+  };
+}
+
+/**
+ * A job of another source is acknowledged; one not due yet is held (how long, returned),
+ * redelivered or re-published (docs/pubsub.md).
+ */
+async function routeAndWait(
+  services: Services,
+  config: SubscriberConfig,
+  source: string,
+  { delivery, identity, base, where, dlog, now }: Delivered,
+  message: JobMessage,
+): Promise<DeliveryResult | { heldMs: number }> {
+  const jobSource = sourceOfJob(message.job);
+  if (jobSource !== source) {
+    const reason = `job ${message.job} belongs to the ${jobSource} function, not ${source}`;
+    dlog.error('job for another function acknowledged', {
+      ...where,
+      job: message.job,
+      outcome: 'rejected',
+      reason,
+    });
+    return result('ack', 'wrong-function', { ...base, reason });
+  }
+  if (!message.notBefore) return { heldMs: 0 };
+  const waitMs = Date.parse(message.notBefore) - now.getTime();
+  if (waitMs <= 0) return { heldMs: 0 };
+  const early = await notDueYet(services, dlog, config, delivery, message, identity, waitMs);
+  if (early) return result(early.action, early.disposition, { ...base, ...early });
+  return { heldMs: waitMs };
+}
+
+/** Runs the job (one at a time on DuckDB); the platform failing around it is a result. */
+async function run(
+  services: Services,
+  catalog: JobCatalog,
+  { delivery, identity, base, where, dlog }: Delivered,
+  body: unknown,
+  heldMs: number,
+): Promise<RunSummary | DeliveryResult> {
+  try {
+    const start = () =>
+      runJobMessage(catalog, services, body, {
         runId: identity.runId,
         runTime: identity.runTime,
         attempt: delivery.deliveryAttempt ?? 1,
         budgetMs: Math.max(1000, services.config.runBudgetSeconds * 1000 - heldMs),
       });
-    summary = await (services.config.warehouse === 'duckdb' ? oneAtATime(run) : run());
+    return await (services.config.warehouse === 'duckdb' ? oneAtATime(start) : start());
   } catch (error) {
     // runJobMessage reports job failures in its summary; this is the platform failing
     // around it (state or warehouse unreachable, misconfiguration).
@@ -222,20 +239,6 @@ export async function handleDelivery(
     }
     dlog.error('job run could not start; Pub/Sub will redeliver', fields);
     return result('retry', 'transient', { ...base, reason: errorMessage(error) });
-  }
-
-  const withSummary = { ...base, summary, reason: summary.error };
-  switch (summary.outcome) {
-    case 'succeeded':
-      return result('ack', 'ran', withSummary);
-    case 'rejected':
-      return result('ack', 'rejected', withSummary);
-    case 'deferred':
-      return defer(services, dlog, config, delivery, message, identity, summary);
-    case 'failed':
-      if (summary.failureKind === 'permanent') return result('ack', 'permanent', withSummary);
-      if (summary.failureKind === 'invalid-input') return result('ack', 'rejected', withSummary);
-      return result('retry', 'transient', withSummary);
   }
 }
 

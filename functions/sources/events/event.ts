@@ -3,9 +3,20 @@
 import { z } from 'zod';
 import { isRecord } from '../../platform/fields.js';
 import { canonicalJson, stableId } from '../../platform/hash.js';
-import type { FieldType, SourceConfig } from '../../faces/events/config.js';
 
 export type Transport = 'json' | 'form' | 'query';
+
+export type FieldType = 'string' | 'int' | 'float' | 'bool' | 'json';
+
+/** Where a sender's event id, key, name and time live and which fields are typed. */
+export interface EventShape {
+  readonly idField: string | null;
+  readonly keyFields: readonly string[];
+  readonly nameField: string | null;
+  readonly fixedName: string | null;
+  readonly timeField: string | null;
+  readonly types: Readonly<Record<string, FieldType>>;
+}
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -140,7 +151,7 @@ export function parseEventTime(value: unknown): string | null {
 
 function eventKey(
   source: string,
-  config: SourceConfig,
+  config: EventShape,
   payload: Record<string, unknown>,
   id: string | null,
   issues: string[],
@@ -157,7 +168,7 @@ function eventKey(
 
 export function normaliseEvent(
   source: string,
-  config: SourceConfig,
+  config: EventShape,
   payload: Record<string, unknown>,
   transport: Transport,
   receivedAt: Date,

@@ -1,4 +1,4 @@
-// Marketing events pushed to the events HTTP function (functions/events): one row per event
+// Marketing events pushed to the events HTTP function (functions/faces/events): one row per event
 // per run; latest_events keeps one row per (source, event_key), so a sender's retries of the
 // same event, seconds or days apart, count once.
 import { col, defineTable, required } from '../../../schemas/define.js';

@@ -8,7 +8,8 @@ import { ingest } from '../../core/ingest.js';
 import { artistAlbumsMapper } from './catalogue-mappers.js';
 import { readPage, type SpotifyClient } from './client.js';
 import { withSpotify } from './context.js';
-import { alreadyPlanned, publishChildren, type ChildJob } from '../../core/fan-out.js';
+import { alreadyPlanned, childJob, publishChildren, type ChildJob } from '../../core/fan-out.js';
+import { albumTracksJob } from './album-tracks-job.js';
 import {
   artistIdParam,
   BATCH,
@@ -118,10 +119,9 @@ export const artistAlbumsJob = defineJob({
       };
       if (params.fanOut) {
         const perJob = params.albumsPerJob ?? (client.limits.batchGets ? BATCH.albums : 1);
-        const children: ChildJob[] = chunk(albumIds, perJob).map((ids) => ({
-          job: 'spotify.album_tracks',
-          params: { albumIds: ids, market },
-        }));
+        const children: ChildJob[] = chunk(albumIds, perJob).map((ids) =>
+          childJob(albumTracksJob, { albumIds: ids, market }),
+        );
         const result = await publishChildren(ctx, children, params.planId ?? ctx.run.runId);
         details.album_jobs = result.runIds.length;
         details.published = result.published;

@@ -1,68 +1,22 @@
 // spotify.artist_catalog, the planner: resolves the watch list (cached name → id), then
 // publishes profile jobs, one spotify.artist_albums job per artist (which fans out one
 // spotify.album_tracks job per album) and, in the extended tier, top tracks.
-import { z } from 'zod';
 import { defineJob } from '../../core/job.js';
 import { PermanentError } from '../../platform/errors.js';
-import { TOP_TRACKS_UNAVAILABLE } from './artist-jobs.js';
+import { alreadyPlanned, childJob, publishChildren, type ChildJob } from '../../core/fan-out.js';
+import { artistAlbumsJob } from './artist-albums-job.js';
+import { artistCatalogRef } from './artist-catalog-ref.js';
+import { artistJob, artistTopTracksJob, TOP_TRACKS_UNAVAILABLE } from './artist-jobs.js';
 import { resolveWatchList } from './artist-resolution.js';
 import { withSpotify } from './context.js';
-import { alreadyPlanned, publishChildren, type ChildJob } from '../../core/fan-out.js';
-import {
-  artistIdParam,
-  BATCH,
-  boolParam,
-  chunk,
-  includeGroupsParam,
-  marketParam,
-  unique,
-} from './job-params.js';
+import { BATCH, chunk, unique } from './job-params.js';
 import { configuredWatchList, dedupeWatchList, parseWatchEntry } from './watchlist.js';
 
-const watchEntryParam = z.union([
-  z.string().trim().min(1).max(200),
-  z.strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    id: artistIdParam.optional(),
-  }),
-]);
-
-const MAX_PLANNED_ARTISTS = 500;
-
-export const artistCatalogParams = z.strictObject({
-  artists: z
-    .array(watchEntryParam)
-    .min(1)
-    .max(MAX_PLANNED_ARTISTS * 2)
-    .optional()
-    .describe(
-      'Watch list for this run ("Name", "spotify:artist:<id>", "Name|<id>" or {name, id}); default SPOTIFY_ARTIST_WATCHLIST, else the built-in list.',
-    ),
-  market: marketParam,
-  maxArtists: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PLANNED_ARTISTS)
-    .default(50)
-    .describe('Most artists one run plans; the rest of the watch list is reported, not planned.'),
-  maxAlbumsPerArtist: z.coerce.number().int().min(1).max(1000).default(100),
-  includeGroups: includeGroupsParam,
-  topTracks: boolParam
-    .default(true)
-    .describe('Extended tier: also plan spotify.artist_top_tracks.'),
-  searchDepth: z.coerce.number().int().min(1).max(50).default(10),
-  refreshResolutions: boolParam
-    .default(false)
-    .describe('Search names again even if an earlier run resolved them.'),
-});
-
 export const artistCatalogJob = defineJob({
-  name: 'spotify.artist_catalog',
+  ...artistCatalogRef,
   source: 'spotify',
   description:
     'Planner: resolves the watch list (cached name → id), then publishes spotify.artist profile jobs (50 ids each), one spotify.artist_albums job per artist (which fans out one spotify.album_tracks job per album) and, in the extended tier, spotify.artist_top_tracks. Bounded by maxArtists; idempotent per run id.',
-  params: artistCatalogParams,
   schedules: [
     {
       id: 'spotify-artist-catalog-daily',
@@ -102,24 +56,23 @@ export const artistCatalogJob = defineJob({
       }
       const children: ChildJob[] = [];
       for (const part of chunk(artistIds, BATCH.artists))
-        children.push({ job: 'spotify.artist', params: { artistIds: part } });
+        children.push(childJob(artistJob, { artistIds: part }));
       for (const artistId of artistIds) {
-        children.push({
-          job: 'spotify.artist_albums',
-          params: {
+        children.push(
+          childJob(artistAlbumsJob, {
             artistId,
             includeGroups: params.includeGroups,
             market,
             maxAlbums: params.maxAlbumsPerArtist,
             fanOut: true,
             planId: ctx.run.runId,
-          },
-        });
+          }),
+        );
       }
       const topTracks = params.topTracks && client.limits.topTracks;
       if (topTracks) {
         for (const part of chunk(artistIds, BATCH.artists))
-          children.push({ job: 'spotify.artist_top_tracks', params: { artistIds: part, market } });
+          children.push(childJob(artistTopTracksJob, { artistIds: part, market }));
       }
       const result = await publishChildren(ctx, children);
       ctx.addItems(artistIds.length);

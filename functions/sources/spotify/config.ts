@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, type Env } from '../../platform/env.js';
+import { envSettings, type Env } from '../../platform/env.js';
 
 export type SpotifyTier = 'development' | 'extended';
 
@@ -29,18 +29,6 @@ export const SPOTIFY_SECRET_IDS = ['spotify-client-id', 'spotify-client-secret']
 /** Search results never go past this offset, whatever the tier. */
 export const SEARCH_MAX_OFFSET = 1000;
 
-const schema = z.object({
-  SPOTIFY_API_BASE_URL: z.url().default('https://api.spotify.com/v1'),
-  SPOTIFY_ACCOUNTS_BASE_URL: z.url().default('https://accounts.spotify.com'),
-  SPOTIFY_MARKET: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as BR or US')
-    .default('US'),
-  SPOTIFY_TIER: z.enum(['development', 'extended']).default('development'),
-  SPOTIFY_CLIENT_ID_SECRET: z.string().default('spotify-client-id'),
-  SPOTIFY_CLIENT_SECRET_SECRET: z.string().default('spotify-client-secret'),
-});
-
 export type SpotifyConfig = {
   apiBaseUrl: string;
   accountsBaseUrl: string;
@@ -50,14 +38,21 @@ export type SpotifyConfig = {
   clientSecretSecret: string;
 };
 
+const loadSettings = envSettings('Spotify', {
+  apiBaseUrl: ['SPOTIFY_API_BASE_URL', z.url().default('https://api.spotify.com/v1')],
+  accountsBaseUrl: ['SPOTIFY_ACCOUNTS_BASE_URL', z.url().default('https://accounts.spotify.com')],
+  market: [
+    'SPOTIFY_MARKET',
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as BR or US')
+      .default('US'),
+  ],
+  tier: ['SPOTIFY_TIER', z.enum(['development', 'extended']).default('development')],
+  clientIdSecret: ['SPOTIFY_CLIENT_ID_SECRET', z.string().default('spotify-client-id')],
+  clientSecretSecret: ['SPOTIFY_CLIENT_SECRET_SECRET', z.string().default('spotify-client-secret')],
+});
+
 export function loadSpotifyConfig(env: Env): SpotifyConfig {
-  const c = parseEnv(schema, env, 'Spotify');
-  return {
-    apiBaseUrl: c.SPOTIFY_API_BASE_URL,
-    accountsBaseUrl: c.SPOTIFY_ACCOUNTS_BASE_URL,
-    market: c.SPOTIFY_MARKET,
-    tier: c.SPOTIFY_TIER,
-    clientIdSecret: c.SPOTIFY_CLIENT_ID_SECRET,
-    clientSecretSecret: c.SPOTIFY_CLIENT_SECRET_SECRET,
-  };
+  return loadSettings(env);
 }

@@ -3,16 +3,10 @@ import { defineSource } from '../../core/source.js';
 import { artistJobs } from './artist-jobs.js';
 import { catalogueJobs } from './catalogue-jobs.js';
 import { catalogueMappers } from './catalogue-mappers.js';
-import { catalogueTables, catalogueViews } from './catalogue-tables.js';
 import { SPOTIFY_SECRET_IDS } from './config.js';
 import { podcastJobs } from './podcast-jobs.js';
 import { podcastMappers } from './podcast-mappers.js';
-import {
-  episodesMentioningTerms,
-  spotifyEpisodeMentions,
-  spotifyEpisodes,
-  spotifyShows,
-} from './podcast-tables.js';
+import { spotifyTables, spotifyViews } from './tables.js';
 
 export const spotifySource = defineSource({
   name: 'spotify',
@@ -20,6 +14,6 @@ export const spotifySource = defineSource({
   secrets: SPOTIFY_SECRET_IDS,
   jobs: [...podcastJobs, ...artistJobs, ...catalogueJobs],
   mappers: [...podcastMappers, ...catalogueMappers],
-  tables: [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions, ...catalogueTables],
-  views: [episodesMentioningTerms, ...catalogueViews],
+  tables: spotifyTables,
+  views: spotifyViews,
 });
