@@ -80,6 +80,12 @@ export interface TableDef<C extends Columns = Columns> {
    * it, in whatever run, is the same row).
    */
   readonly insertIdScope: 'run' | 'key';
+  /**
+   * Columns that only some observations carry (full objects: a track's popularity and ISRC,
+   * an album's label and UPC; simplified ones leave them NULL). The latest view takes each
+   * one's latest non-null value, so a newer simplified row never hides an older full one.
+   */
+  readonly fullOnly: readonly string[];
   /** Validates a whole row, standard columns included (output is the row unchanged). */
   readonly rowSchema: z.ZodType;
 }
@@ -123,6 +129,7 @@ export function defineTable<C extends Columns>(spec: {
   columns: C;
   clustering?: readonly ((keyof C & string) | keyof typeof standardColumns)[];
   insertIdScope?: TableDef['insertIdScope'];
+  fullOnly?: readonly (keyof C & string)[];
 }): TableDef<C> {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`bad table name ${spec.name}`);
   for (const name of Object.keys(spec.columns)) {
@@ -141,6 +148,7 @@ export function defineTable<C extends Columns>(spec: {
     clustering: (spec.clustering ?? spec.key).slice(0, 4),
     latestView: `latest_${spec.name}`,
     insertIdScope: spec.insertIdScope ?? 'run',
+    fullOnly: spec.fullOnly ?? [],
     rowSchema: z.strictObject(shape),
   };
 }
@@ -160,17 +168,37 @@ export function defineView(spec: ViewDef): ViewDef {
 
 /**
  * latest_<table>: one row per natural key, the most recent collection wins; run_id then
- * insert_id break ties, so the choice is exact and repeatable.
+ * insert_id break ties, so the choice is exact and repeatable. Where the table names
+ * `fullOnly` columns, each of them is its latest non-null value over the key's history, and
+ * a tie on collected_at goes to the row carrying more of them (the fuller object).
  */
 export function latestViewOf(table: TableDef): ViewDef {
   const key = table.key.join(', ');
+  const newest = 'collected_at DESC, run_id DESC, insert_id DESC';
+  if (table.fullOnly.length === 0)
+    return {
+      name: table.latestView,
+      description: `One row per ${table.key.join(' + ')} from ${table.name}: the most recently collected.`,
+      dependsOn: [table.name],
+      sql: (ref) =>
+        `SELECT * FROM ${ref(table.name)} WHERE TRUE\n` +
+        `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${newest}) = 1`,
+    };
+  // `observed.` names the stored column, not the merged one the SELECT list replaces it with.
+  const fuller = table.fullOnly
+    .map((c) => `(CASE WHEN observed.${c} IS NULL THEN 0 ELSE 1 END)`)
+    .join(' + ');
+  const history = `PARTITION BY ${key} ORDER BY ${newest} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING`;
+  const merged = table.fullOnly
+    .map((c) => `  FIRST_VALUE(${c} IGNORE NULLS) OVER (${history}) AS ${c}`)
+    .join(',\n');
   return {
     name: table.latestView,
-    description: `One row per ${table.key.join(' + ')} from ${table.name}: the most recently collected.`,
+    description: `One row per ${table.key.join(' + ')} from ${table.name}: the most recently collected, with ${table.fullOnly.join(', ')} taken from the latest observation that carried them (a newer simplified object never hides an older full one).`,
     dependsOn: [table.name],
     sql: (ref) =>
-      `SELECT * FROM ${ref(table.name)} WHERE TRUE\n` +
-      `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1`,
+      `SELECT * REPLACE (\n${merged}\n) FROM ${ref(table.name)} AS observed WHERE TRUE\n` +
+      `QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY collected_at DESC, ${fuller} DESC, run_id DESC, insert_id DESC) = 1`,
   };
 }
 

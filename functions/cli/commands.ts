@@ -124,17 +124,23 @@ function registerReplayCommand(program: Command): void {
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
     .option('--source <source>', 'only this source, e.g. spotify')
     .option('--entity <entity>', 'only this entity, e.g. show_episodes')
-    .action(async (o: { from: string; to: string; source?: string; entity?: string }) => {
-      calendarDay('--from', o.from);
-      calendarDay('--to', o.to);
-      if (o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
-      replaySelection(o.source, o.entity);
-      process.exitCode = await runJobCommand(
-        'platform.replay',
-        Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
-        {},
-      );
-    });
+    .option(
+      '--terms <list>',
+      "mention terms to apply to collected episodes instead of their runs' terms: a,b or JSON, e.g. '[\"Natura\"]'",
+    )
+    .action(
+      async (o: { from: string; to: string; source?: string; entity?: string; terms?: string }) => {
+        calendarDay('--from', o.from);
+        calendarDay('--to', o.to);
+        if (o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
+        replaySelection(o.source, o.entity);
+        process.exitCode = await runJobCommand(
+          'platform.replay',
+          Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
+          {},
+        );
+      },
+    );
 }
 
 function registerQueryCommand(program: Command): void {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { entryPoints } from '../faces/entry-points.js';
+import { entryPoints, type EntryPoint } from '../faces/entry-points.js';
 import { processServicesOptions, setProcessServices } from '../faces/process-services.js';
 import { loadPlatformConfig } from '../platform/config.js';
 import { topicForSource } from '../platform/queue.js';
@@ -108,38 +108,10 @@ export interface DevOptions {
 }
 
 export async function runDev(options: DevOptions): Promise<void> {
-  const basePort = portOption('--port', options.port);
-  const emulatorPort = process.env.PUBSUB_EMULATOR_HOST
-    ? Number(process.env.PUBSUB_EMULATOR_HOST.split(':').pop())
-    : portOption('--emulator-port', options.emulatorPort);
   const project = options.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL_PROJECT;
-  // A bad setting fails here, before the emulator starts.
+  // A bad setting or port fails here, before anything starts.
   loadPlatformConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: project });
-  const wanted = options.only
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const functions = entryPoints.filter((f) => !wanted || wanted.includes(f.name));
-  if (wanted && functions.length !== wanted.length)
-    throw new UsageError(
-      `--only names functions that do not exist: ${wanted.filter((w) => !functions.some((f) => f.name === w)).join(', ')}`,
-    );
-  // Consecutive ports from --port, stepping over the emulator's (8081.. meets 8085).
-  const ports: Array<{ port: number; for: string }> = [];
-  let port = basePort - 1;
-  for (const f of functions) {
-    port += 1;
-    if (port === emulatorPort) port += 1;
-    ports.push({ port, for: f.name });
-  }
-  // Every port is checked before anything starts, so nothing is left half started.
-  await requireFreePorts([
-    ...(process.env.PUBSUB_EMULATOR_HOST
-      ? []
-      : [{ port: emulatorPort, for: 'the Pub/Sub emulator' }]),
-    ...ports,
-  ]);
-
+  const plan = await planPorts(options);
   let emulator: EmulatorProcess | null = null;
   const servers: Server[] = [];
   const stopAll = () => {
@@ -150,8 +122,8 @@ export async function runDev(options: DevOptions): Promise<void> {
   process.once('exit', stopAll);
   try {
     if (!process.env.PUBSUB_EMULATOR_HOST) {
-      console.error(`starting the Pub/Sub emulator on 127.0.0.1:${emulatorPort}...`);
-      emulator = await startEmulatorProcess(emulatorPort, project);
+      console.error(`starting the Pub/Sub emulator on 127.0.0.1:${plan.emulatorPort}...`);
+      emulator = await startEmulatorProcess(plan.emulatorPort, project);
       process.env.PUBSUB_EMULATOR_HOST = emulator.host;
     }
     // The functions read these on their first delivery (one Services per process).
@@ -163,29 +135,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     // attempts, so a not-yet-due message is re-published sooner than in the cloud.
     process.env.FANPULSE_NOT_BEFORE_NACK_WINDOW_SECONDS ??= '8';
     const config = loadPlatformConfig(process.env);
-
-    // Every function served here shares one Services, whose warehouse holds every table.
-    setProcessServices(createServices(processServicesOptions(process.env, catalog.schema)));
-    await import(pathToFileURL(INDEX_MODULE).href);
-    // The same functions-framework instance index.js registered its functions with.
-    const require = createRequire(INDEX_MODULE);
-    const testing = require('@google-cloud/functions-framework/testing') as {
-      getTestServer(name: string): Server;
-    };
-
-    const urls = new Map<string, string>();
-    for (const [i, f] of functions.entries()) {
-      const { port } = ports[i]!;
-      const server = testing.getTestServer(f.name);
-      await new Promise<void>((ok, fail) => {
-        server.once('error', fail);
-        server.listen(port, '127.0.0.1', ok);
-      });
-      servers.push(server);
-      urls.set(f.name, `http://127.0.0.1:${port}`);
-      console.error(`${f.name} (${f.signatureType}) on http://127.0.0.1:${port}/`);
-    }
-
+    const urls = await serveFunctions(plan.functions, servers);
     const targets = entryPoints
       .filter((e) => e.source !== null && urls.has(e.name))
       .map((e) => ({
@@ -211,10 +161,82 @@ export async function runDev(options: DevOptions): Promise<void> {
     stopAll();
     throw error;
   }
+  await untilStopped(stopAll);
+}
 
-  await new Promise<void>((done) => {
+interface PortPlan {
+  emulatorPort: number;
+  functions: Array<{ entry: EntryPoint; port: number }>;
+}
+
+/**
+ * The functions to serve on consecutive ports from --port (stepping over the emulator's:
+ * 8081.. meets 8085), every port checked free, so nothing is left half started.
+ */
+async function planPorts(options: DevOptions): Promise<PortPlan> {
+  const basePort = portOption('--port', options.port);
+  const emulatorPort = process.env.PUBSUB_EMULATOR_HOST
+    ? Number(process.env.PUBSUB_EMULATOR_HOST.split(':').pop())
+    : portOption('--emulator-port', options.emulatorPort);
+  const wanted = options.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const chosen = entryPoints.filter((f) => !wanted || wanted.includes(f.name));
+  const unknown = (wanted ?? []).filter((w) => !chosen.some((f) => f.name === w));
+  if (unknown.length > 0)
+    throw new UsageError(`--only names functions that do not exist: ${unknown.join(', ')}`);
+  const functions: PortPlan['functions'] = [];
+  let port = basePort - 1;
+  for (const entry of chosen) {
+    port += 1;
+    if (port === emulatorPort) port += 1;
+    functions.push({ entry, port });
+  }
+  await requireFreePorts([
+    ...(process.env.PUBSUB_EMULATOR_HOST
+      ? []
+      : [{ port: emulatorPort, for: 'the Pub/Sub emulator' }]),
+    ...functions.map((f) => ({ port: f.port, for: f.entry.name })),
+  ]);
+  return { emulatorPort, functions };
+}
+
+/**
+ * Serves the planned functions from this process (each server added to `servers` as it
+ * listens, for the caller to close), all sharing one Services whose warehouse holds every
+ * table. Resolves with each function's URL.
+ */
+async function serveFunctions(
+  functions: PortPlan['functions'],
+  servers: Server[],
+): Promise<Map<string, string>> {
+  setProcessServices(createServices(processServicesOptions(process.env, catalog.schema)));
+  await import(pathToFileURL(INDEX_MODULE).href);
+  // The same functions-framework instance index.js registered its functions with.
+  const require = createRequire(INDEX_MODULE);
+  const testing = require('@google-cloud/functions-framework/testing') as {
+    getTestServer(name: string): Server;
+  };
+  const urls = new Map<string, string>();
+  for (const { entry, port } of functions) {
+    const server = testing.getTestServer(entry.name);
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', ok);
+    });
+    servers.push(server);
+    urls.set(entry.name, `http://127.0.0.1:${port}`);
+    console.error(`${entry.name} (${entry.signatureType}) on http://127.0.0.1:${port}/`);
+  }
+  return urls;
+}
+
+/** Resolves after SIGINT, SIGTERM or SIGHUP, once `stop` ran. */
+function untilStopped(stop: () => void): Promise<void> {
+  return new Promise<void>((done) => {
     const shutdown = () => {
-      stopAll();
+      stop();
       done();
     };
     process.once('SIGINT', shutdown);

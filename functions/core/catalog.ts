@@ -1,16 +1,11 @@
 // What a set of sources adds up to: their jobs, schedules, mappers, tables and views. The
 // CLI, the deploy manifest and the schema generators read the catalogue of every source
 // (functions/sources/all.ts); a deployed function builds one over its own source only.
-import {
-  latestViewOf,
-  type TableDef,
-  type ViewDef,
-  type WarehouseSchema,
-} from '../../schemas/define.js';
+import type { TableDef, ViewDef, WarehouseSchema } from '../../schemas/define.js';
 import type { EntityMapper } from './mapper.js';
 import type { JobDefinition, Schedule } from './job.js';
 import { loadSource, type SourceEntry, type SourceModule } from './source.js';
-import { coreTables } from './tables.js';
+import { schemaOf } from './tables.js';
 
 /** What the runner needs: the jobs it may run and the mappers replay may use. */
 export interface JobCatalog {
@@ -45,15 +40,6 @@ function uniqueNames(kind: string, names: readonly string[]): void {
     if (seen.has(name)) throw new Error(`${kind} ${name} is declared twice`);
     seen.add(name);
   }
-}
-
-/** The core's tables and `tables`, with every `latest_*` view and then `views`. */
-export function schemaOf(
-  tables: readonly TableDef[],
-  views: readonly ViewDef[] = [],
-): WarehouseSchema {
-  const all = [...coreTables, ...tables];
-  return { tables: all, views: [...all.map(latestViewOf), ...views] };
 }
 
 export function catalogOf(sources: readonly SourceModule[]): Catalog {

@@ -1,5 +1,13 @@
 // The core's own tables: every run writes a job_runs row and its data-quality counters.
-import { col, defineTable, required } from '../../schemas/define.js';
+import {
+  col,
+  defineTable,
+  latestViewOf,
+  required,
+  type TableDef,
+  type ViewDef,
+  type WarehouseSchema,
+} from '../../schemas/define.js';
 
 export const jobRuns = defineTable({
   name: 'job_runs',
@@ -38,3 +46,12 @@ export const dataQuality = defineTable({
 });
 
 export const coreTables = [jobRuns, dataQuality] as const;
+
+/** The core's tables and `tables`, with every `latest_*` view and then `views`. */
+export function schemaOf(
+  tables: readonly TableDef[],
+  views: readonly ViewDef[] = [],
+): WarehouseSchema {
+  const all = [...coreTables, ...tables];
+  return { tables: all, views: [...all.map(latestViewOf), ...views] };
+}

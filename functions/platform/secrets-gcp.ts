@@ -5,7 +5,7 @@
 import type { Clock } from './clock.js';
 import { PermanentError, TransientError, errorCode, errorMessage } from './errors.js';
 import type { Redactor } from './logger.js';
-import type { Secrets } from './secrets.js';
+import { SecretNotSetError, type Secrets } from './secrets.js';
 
 /** The one call we make; the real client satisfies it and tests pass their own. */
 export interface SecretVersionAccessor {
@@ -79,6 +79,8 @@ export class SecretManagerSecrets implements Secrets {
       const message = `secret ${secretId} (${name}) could not be read: ${
         permanent ?? errorMessage(error)
       }`;
+      // NOT_FOUND: the secret or its version does not exist (Terraform creates them empty).
+      if (code === 5) throw new SecretNotSetError(message);
       throw permanent ? new PermanentError(message) : new TransientError(message);
     }
     const text = typeof data === 'string' ? data : Buffer.from(data ?? []).toString('utf8');

@@ -9,6 +9,19 @@ export interface Secrets {
   get(name: string): Promise<string>;
 }
 
+/** The secret has no value (unset variable; a Secret Manager secret with no version). */
+export class SecretNotSetError extends PermanentError {}
+
+/** An optional secret: its value, or null when it is not set (any other failure throws). */
+export async function optionalSecret(secrets: Secrets, name: string): Promise<string | null> {
+  try {
+    return await secrets.get(name);
+  } catch (error) {
+    if (error instanceof SecretNotSetError) return null;
+    throw error;
+  }
+}
+
 export function envNameForSecret(name: string): string {
   return name.toUpperCase().replace(/-/g, '_');
 }
@@ -24,7 +37,7 @@ export class EnvSecrets implements Secrets {
     const variable = envNameForSecret(name);
     const value = this.env[variable];
     if (value === undefined || value === '') {
-      throw new PermanentError(
+      throw new SecretNotSetError(
         `secret ${name} is not set: export ${variable} (local secrets come from the environment)`,
       );
     }

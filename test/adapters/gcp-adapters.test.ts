@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { PermanentError, TransientError } from '../../functions/platform/errors.js';
 import { Redactor } from '../../functions/platform/logger.js';
+import { optionalSecret } from '../../functions/platform/secrets.js';
 import {
   SecretManagerSecrets,
   type SecretVersionAccessor,
@@ -256,5 +257,11 @@ describe('Secret Manager secrets', () => {
       .to.include('instagram-access-token')
       .and.include('NOT_FOUND');
     expect(await secrets.get('flaky').catch((e: unknown) => e)).to.be.instanceOf(TransientError);
+    // An optional secret that does not exist (or has no version) is simply not set…
+    expect(await optionalSecret(secrets, 'instagram-app-secret')).to.equal(null);
+    // …but any other failure is still an error.
+    expect(await optionalSecret(secrets, 'flaky').catch((e: unknown) => e)).to.be.instanceOf(
+      TransientError,
+    );
   });
 });

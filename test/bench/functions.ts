@@ -15,6 +15,7 @@ function median(values: number[]): number {
 
 interface Measured {
   coldStartMs: number;
+  cpuMs: number;
   peakRssMiB: number;
   modules: number;
   /** HTTP status of the first call (200 or 204 when it worked). */
@@ -33,6 +34,7 @@ async function measure(roots: readonly string[]): Promise<Array<Map<string, Meas
       for (const [r, served] of runs.entries()) {
         out[r]!.set(call.target, {
           coldStartMs: median(served.map((s) => s.coldStartMs)),
+          cpuMs: median(served.map((s) => s.cpuMs)),
           peakRssMiB: median(served.map((s) => s.peakRssMiB)),
           modules: median(served.map((s) => s.modules.length)),
           status: served[0]!.status,
@@ -51,11 +53,13 @@ export const bench: BenchModule = {
     const [after, old = null] = await measure(before ? [process.cwd(), before] : [process.cwd()]);
     if (!after) throw new Error('nothing measured');
     const cell = (m: Measured | undefined) =>
-      m ? `${m.coldStartMs.toFixed(0)} ms / ${m.peakRssMiB.toFixed(0)} MiB / ${m.modules}` : '–';
+      m
+        ? `${m.coldStartMs.toFixed(0)} ms / ${m.cpuMs.toFixed(0)} ms / ${m.peakRssMiB.toFixed(0)} MiB / ${m.modules}`
+        : '–';
     const rows = [
       old
-        ? '| function (call) | before: cold start / peak RSS / modules | now: cold start / peak RSS / modules |'
-        : '| function (call) | cold start / peak RSS / modules |',
+        ? '| function (call) | before: cold start / CPU / peak RSS / modules | now: cold start / CPU / peak RSS / modules |'
+        : '| function (call) | cold start / CPU / peak RSS / modules |',
       old ? '|---|---|---|' : '|---|---|',
     ];
     const { calls, stop } = await functionCalls();
@@ -76,7 +80,7 @@ export const bench: BenchModule = {
       markdown:
         rows.join('\n') +
         `\n\nEach function is started ${RUNS} times (alternating with the older build when one is given) by the functions-framework CLI (local backend: DuckDB file, local raw folder; sandboxes on loopback) and called once; the median is shown. ` +
-        'Cold start is from spawning the process to the answer of the first call (the framework’s own start included); peak RSS is the process’s VmHWM after the call; modules are the files of the project (`dist/functions`, `dist/schemas`) the process loaded, from a module trace (`node --import`). ' +
+        'Cold start is from spawning the process to the answer of the first call (the framework’s own start included); CPU is the user + system time the process used by then (from /proc, 10 ms ticks; far less sensitive than wall time to other load on the machine); peak RSS is the process’s VmHWM after the call; modules are the files of the project (`dist/functions`, `dist/schemas`) the process loaded, from a module trace (`node --import`). ' +
         '`npm test` checks in `test/layout/function-modules.test.ts` that none of them belongs to another source or face.',
     };
   },

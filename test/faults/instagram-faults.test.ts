@@ -45,10 +45,27 @@ const scenarios: Scenario[] = [
     faults: [{ path: MEDIA, answer: graphError(190, { subcode: 463 }) }],
   },
   {
-    name: 'code 100 on a hashtag (per item)',
-    faults: [{ path: MEDIA, answer: graphError(100, { subcode: 33 }) }],
+    name: 'code 100 "does not exist" on a hashtag (skipped)',
+    faults: [
+      {
+        path: MEDIA,
+        answer: graphError(100, { subcode: 33, message: "Object with ID '1' does not exist" }),
+      },
+    ],
   },
-  { name: 'code 100 on an account (per item)', faults: [{ path: BD, answer: graphError(100) }] },
+  {
+    name: 'code 100 "not a business account" (skipped)',
+    faults: [
+      {
+        path: BD,
+        answer: graphError(100, { message: 'The user is not an Instagram Business account' }),
+      },
+    ],
+  },
+  {
+    name: 'code 100 invalid parameter (run fails, next run)',
+    faults: [{ path: BD, answer: graphError(100, { message: 'Invalid parameter' }) }],
+  },
   { name: 'code 2 transient ×2', faults: [{ path: MEDIA, times: 2, answer: graphError(2) }] },
   {
     name: 'HTTP 500 ×3',

@@ -122,6 +122,23 @@ describe('platform building blocks', () => {
     expect(mentions(null, 'x')).to.equal(false);
   });
 
+  it('matches mentions the way people write them; short terms only as whole words', () => {
+    for (const written of [
+      'Hoje com o #GrupoBoticário!',
+      'parceria Grupo-Boticário',
+      'o GrupoBoticario cresceu',
+      '#grupoboticario',
+      'GRUPO BOTICÁRIO.',
+    ])
+      expect(mentions(written, 'Grupo Boticário'), written).to.equal(true);
+    expect(mentions('Grupo de Boticário', 'Grupo Boticário')).to.equal(false);
+    expect(mentions('social media', 'IA')).to.equal(false);
+    expect(mentions('Dados e IA no varejo', 'IA')).to.equal(true);
+    expect(mentions('Dados e I.A. no varejo', 'IA')).to.equal(true);
+    expect(mentions('BTS의 새 앨범', '방탄소년단')).to.equal(false);
+    expect(mentions('방탄소년단의 새 앨범', '방탄소년단')).to.equal(true);
+  });
+
   it('parses Retry-After in seconds or as a date, and bounds backoff', () => {
     const now = new Date('2026-11-20T10:00:00Z');
     expect(parseRetryAfter('120', now)).to.equal(120);

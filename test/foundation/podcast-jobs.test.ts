@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
+import { DATA_HACKERS_ID, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 describe('Spotify podcast jobs against the sandbox', () => {
@@ -20,9 +20,11 @@ describe('Spotify podcast jobs against the sandbox', () => {
         'SELECT count(*) AS n, count(DISTINCT episode_id) AS d FROM latest_spotify_episodes',
       );
       expect(count).to.deep.equal({ n: 137, d: 137 });
+      // GET /shows/{id} embeds episodes 1-50: the episode pages start at 50.
       const pages = h.sandbox.log.filter((r) => r.path.endsWith('/episodes'));
-      expect(pages.map((p) => p.query.offset)).to.deep.equal(['0', '50', '100']);
+      expect(pages.map((p) => p.query.offset)).to.deep.equal(['50', '100']);
       expect(pages.every((p) => p.query.market === 'BR' && p.query.limit === '50')).to.equal(true);
+      expect(summary.apiCalls.spotify).to.equal(4); // show + 2 pages + the token
       // The oldest episode (#1) is on the last page.
       const [last] = await h.query(
         `SELECT name FROM latest_spotify_episodes WHERE name LIKE '#1 %'`,
@@ -30,6 +32,85 @@ describe('Spotify podcast jobs against the sandbox', () => {
       expect(last).to.not.equal(undefined);
     });
   }
+
+  it('a 137-episode show with 3 null items lands 134 episodes in 3 calls plus the token, none rejected', async () => {
+    h = await startHarness({ catalog: { unavailableEpisodes: [7, 60, 136] } });
+    const summary = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { showId: DATA_HACKERS_ID },
+    });
+    expect(summary.outcome, summary.error ?? '').to.equal('succeeded');
+    expect(h.sandbox.apiCalls()).to.equal(3);
+    expect(h.sandbox.tokenCalls()).to.equal(1);
+    expect(summary.apiCalls.spotify).to.equal(4);
+    const [count] = await h.query('SELECT count(*) AS n FROM latest_spotify_episodes');
+    expect(count?.n).to.equal(134);
+    expect(summary.quality['spotify_episodes.unavailable']).to.equal(3);
+    expect(summary.quality['spotify_episodes.rejected_record']).to.equal(undefined);
+    expect(summary.details.episodes).to.equal(134);
+  });
+
+  it('"the first 50 shows" are 50 real shows when search pages carry null items', async () => {
+    h = await startHarness({ catalog: { unavailableShows: [4, 12, 13] } });
+    const summary = await h.run({
+      job: 'spotify.podcast_shows',
+      params: { term: 'data hackers', limit: 50 },
+    });
+    expect(summary.outcome, summary.error ?? '').to.equal('succeeded');
+    const [count] = await h.query('SELECT count(*) AS n FROM latest_spotify_shows');
+    expect(count?.n).to.equal(50);
+    expect(summary.quality['spotify_shows.unavailable']).to.equal(3);
+    expect(summary.quality['spotify_shows.rejected_record']).to.equal(undefined);
+    // 5 pages of 10 held 47 shows; a sixth page of 3 completes the 50.
+    const searches = h.sandbox.log.filter((r) => r.path === '/v1/search');
+    expect(searches.map((s) => [s.query.limit, s.query.offset]).at(-1)).to.deep.equal(['3', '50']);
+  });
+
+  it('pages on past a search total that drifts below what is left (stops on the short page)', async () => {
+    h = await startHarness({ catalog: { otherShows: 40 } });
+    const summary = await h.run({
+      job: 'spotify.podcast_shows',
+      params: { term: 'data hackers', limit: 100 },
+    });
+    expect(summary.outcome, summary.error ?? '').to.equal('succeeded');
+    // 41 shows in all: pages of 10, 10, 10, 10, 1; the reported total shrinks by 2 a page.
+    const [count] = await h.query('SELECT count(*) AS n FROM latest_spotify_shows');
+    expect(count?.n).to.equal(41);
+    expect(h.sandbox.calls((r) => r.path === '/v1/search')).to.equal(5);
+  });
+
+  it('episodes that leave the listing stay visible as removed, with their last_seen_at', async () => {
+    const podcasts = new PodcastCatalog();
+    h = await startHarness({ podcasts });
+    const params = { showId: DATA_HACKERS_ID };
+    expect((await h.run({ job: 'spotify.podcast_episodes', params })).outcome).to.equal(
+      'succeeded',
+    );
+    // The two newest episodes (#136, #137) are taken down.
+    podcasts.showById(DATA_HACKERS_ID)!.episodes = 135;
+    h.clock.advance(24 * 3600_000);
+    expect((await h.run({ job: 'spotify.podcast_episodes', params })).outcome).to.equal(
+      'succeeded',
+    );
+    const removed = await h.query(
+      `SELECT name, first_seen_at, last_seen_at FROM spotify_episode_presence WHERE removed ORDER BY name`,
+    );
+    expect(removed.map((r) => String(r.name).split(' ')[0])).to.deep.equal(['#136', '#137']);
+    expect(String(removed[0]?.last_seen_at)).to.match(/2026-11-20/);
+    const [current] = await h.query('SELECT count(*) AS n FROM spotify_current_episodes');
+    expect(current?.n).to.equal(135);
+    const [all] = await h.query('SELECT count(*) AS n FROM latest_spotify_episodes');
+    expect(all?.n).to.equal(137);
+    // A listing cut short by a cap (counted) is not complete: it removes nothing.
+    h.clock.advance(24 * 3600_000);
+    const capped = await h.run({
+      job: 'spotify.podcast_episodes',
+      params: { ...params, maxEpisodes: 60 },
+    });
+    expect(capped.quality['spotify_episodes.page_cap_reached']).to.equal(1);
+    const [still] = await h.query('SELECT count(*) AS n FROM spotify_current_episodes');
+    expect(still?.n).to.equal(135);
+  });
 
   it('collects the first 50 shows in 5 search calls of 10 in the development tier', async () => {
     h = await startHarness({ tier: 'development' });
@@ -152,7 +233,8 @@ describe('Spotify podcast jobs against the sandbox', () => {
     });
     expect(summary.outcome).to.equal('succeeded');
     expect(summary.quality['spotify_episodes.rejected_record']).to.equal(2);
-    expect(summary.rows.spotify_episodes).to.equal(1);
+    // 50 from the page the show embeds, 1 from the injected second page.
+    expect(summary.rows.spotify_episodes).to.equal(51);
   });
 
   it('reports a malformed page as a failed run with the reason, without crashing', async () => {

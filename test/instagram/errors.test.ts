@@ -77,26 +77,6 @@ describe('instagram: Graph error codes', () => {
     });
   }
 
-  it('code 100 is a per-item error: that hashtag is skipped and counted, the others collected', async () => {
-    h = await startInstagramHarness();
-    await h.run({ job: 'instagram.hashtags', params: { hashtags: ['dior'] } });
-    const diorPath = h.apiLog().find((r) => r.path.endsWith('/recent_media'))!.path;
-    h.clock.advance(300_000);
-    h.sandbox.inject({ path: diorPath, answer: graphError(100, { subcode: 33 }) });
-    const s = await h.run(HASHTAGS);
-    expect(s.outcome, s.error ?? '').to.equal('succeeded');
-    expect(s.quality['instagram_hashtag_media.skipped:100']).to.equal(1);
-    expect(Object.keys(s.details.hashtags as object)).to.have.length(10);
-  });
-
-  it('code 100 on a business-discovery call skips that account', async () => {
-    h = await startInstagramHarness();
-    h.sandbox.inject({ path: BD_PATH, answer: graphError(100) });
-    const s = await h.run(BRANDS);
-    expect(s.outcome, s.error ?? '').to.equal('succeeded');
-    expect(s.details.skipped_accounts).to.deep.equal(['hermes']);
-  });
-
   it('other codes (10 permission) fail the run permanently', async () => {
     h = await startInstagramHarness();
     h.sandbox.inject({ path: BD_PATH, answer: graphError(10) });

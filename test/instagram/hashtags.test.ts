@@ -98,14 +98,15 @@ describe('instagram.hashtags against the sandbox', () => {
     h.clock.advance(10 * 60_000); // 10 new posts
     const before = h.apiLog().length;
     const second = await h.run({ job: 'instagram.hashtags', params });
-    expect(h.apiLog().length - before).to.equal(1);
-    expect(second.rows.instagram_hashtag_media).to.equal(50);
+    // Page 1 holds the 10 new posts (not wholly older than the mark); page 2 is wholly older.
+    expect(h.apiLog().length - before).to.equal(2);
+    expect(second.rows.instagram_hashtag_media).to.equal(100);
     const [counts] = await h.query(
       `SELECT (SELECT count(*) FROM instagram_hashtag_media) AS snapshots,
               (SELECT count(*) FROM latest_instagram_hashtag_media) AS latest,
               (SELECT count(DISTINCT media_id) FROM instagram_hashtag_media) AS distinct_media`,
     );
-    expect(counts).to.deep.equal({ snapshots: 171, latest: 131, distinct_media: 131 });
+    expect(counts).to.deep.equal({ snapshots: 221, latest: 131, distinct_media: 131 });
   });
 
   it('a rerun of the same run id fetches the same window again (the mark moves only forward between runs)', async () => {
@@ -116,8 +117,61 @@ describe('instagram.hashtags against the sandbox', () => {
     await h.run({ job: 'instagram.hashtags', params }, 'run-b');
     const before = h.apiLog().length;
     const again = await h.rerun({ job: 'instagram.hashtags', params }, 'run-b');
-    expect(again.rows.instagram_hashtag_media).to.equal(50);
-    expect(h.apiLog().length - before).to.equal(1);
+    expect(again.rows.instagram_hashtag_media).to.equal(100);
+    expect(h.apiLog().length - before).to.equal(2);
+  });
+
+  it('collects a tag with 600 posts in 24 h whole in one run, following the same `after` value', async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: { gucci: 25 }, feedHistoryMs: 24 * 3600_000 - 60_000 },
+    });
+    const s = await h.run({ job: 'instagram.hashtags', params: { hashtags: ['gucci'] } });
+    expect(s.outcome, s.error ?? '').to.equal('succeeded');
+    const pages = h.apiLog().filter((r) => r.path.endsWith('/recent_media'));
+    expect(pages).to.have.length(12);
+    // Meta's documented cursor: one value for every page, and it still advances.
+    expect(new Set(pages.slice(1).map((p) => p.query.after)).size).to.equal(1);
+    const [row] = await h.query(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE like_count IS NULL) AS hidden
+         FROM latest_instagram_hashtag_media`,
+    );
+    expect(row?.n).to.equal(600);
+    // Hidden likes (every 7th post from the 4th) stay NULL, never 0.
+    expect(row?.hidden).to.be.greaterThan(0);
+    const [zero] = await h.query(
+      'SELECT count(*) AS n FROM latest_instagram_hashtag_media WHERE like_count = 0',
+    );
+    expect(zero?.n).to.equal(0);
+    expect(s.quality['instagram_hashtag_media.page_cap_reached']).to.equal(undefined);
+  });
+
+  it('a page cap that cuts a tag short is counted in data quality', async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: { gucci: 25 }, feedHistoryMs: 24 * 3600_000 - 60_000 },
+    });
+    const s = await h.run({
+      job: 'instagram.hashtags',
+      params: { hashtags: ['gucci'], maxPages: 3 },
+    });
+    expect(s.outcome, s.error ?? '').to.equal('succeeded');
+    expect(s.rows.instagram_hashtag_media).to.equal(150);
+    expect(s.quality['instagram_hashtag_media.page_cap_reached']).to.equal(1);
+  });
+
+  it('posts that reach the feed late do not end the walk early: a whole page must be older', async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: { gucci: 600 }, lateEvery: 7, lateMinutes: 10 },
+    });
+    const params = { hashtags: ['gucci'], maxPages: 40 };
+    expect((await h.run({ job: 'instagram.hashtags', params })).outcome).to.equal('succeeded');
+    h.clock.advance(10 * 60_000); // 100 new posts, some of them stamped 10 minutes earlier
+    const second = await h.run({ job: 'instagram.hashtags', params });
+    expect(second.outcome, second.error ?? '').to.equal('succeeded');
+    const visible = 2 * 600 + 100 + 1;
+    const [row] = await h.query(
+      'SELECT count(DISTINCT media_id) AS n FROM instagram_hashtag_media',
+    );
+    expect(row?.n).to.equal(visible);
   });
 
   it('skips a hashtag Instagram does not know, with a warning and a count', async () => {

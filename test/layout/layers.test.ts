@@ -2,6 +2,9 @@
 // sources (test/support/import-graph.ts): no file imports from a layer above its own, no
 // source imports another source, no runtime face another face, and no import cycle.
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cycles, importGraph, type ImportGraph } from '../support/import-graph.js';
 
 /** Bottom to top; a file belongs to the first layer whose pattern matches its path. */
@@ -99,5 +102,25 @@ describe('layout: layers and cycles', () => {
       'functions/sources/x/c.ts imports functions/sources/registry.ts, the sources list above its own unit',
     ]);
     expect(cycles(bad)).to.deep.equal([['functions/platform/a.ts', 'functions/core/b.ts']]);
+  });
+});
+
+describe('layout: docs/architecture.md matches the folders', () => {
+  it('names every folder of functions/ (and each source and face), and only folders that exist', async () => {
+    const doc = await readFile('docs/architecture.md', 'utf8');
+    const folders = (await readdir('functions', { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => join(e.parentPath, e.name).replace(/^functions\//, ''))
+      .filter((p) => p.split('/').length <= 2);
+    for (const folder of folders) {
+      const last = folder.split('/').pop()!;
+      expect(doc, `docs/architecture.md does not mention ${folder}/`).to.match(
+        new RegExp(`(^|[\\s\`(/])${last}/`, 'm'),
+      );
+    }
+    const named = [...doc.matchAll(/functions\/[A-Za-z0-9_./-]+\.ts/g)].map((m) => m[0]);
+    expect(named.length).to.be.greaterThan(5);
+    for (const path of named)
+      expect(existsSync(path), `${path} in docs/architecture.md`).to.equal(true);
   });
 });

@@ -47,6 +47,7 @@ async function artistsAndChat(services: Services): Promise<void> {
 
 async function main(): Promise<void> {
   const sandbox = new SpotifySandbox({
+    contract: false,
     tier: (process.env.SPOTIFY_TIER as 'development' | 'extended') ?? 'development',
   });
   installPodcasts(sandbox, new PodcastCatalog());

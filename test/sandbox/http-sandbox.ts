@@ -40,6 +40,15 @@ export interface Fault {
   delayMs?: number;
 }
 
+/**
+ * A published contract the sandbox's own answers are held to (not injected faults, which
+ * are deliberately off-contract): what is wrong with a request and with an answer.
+ */
+export interface ContractCheck {
+  request(req: SandboxRequest): string[];
+  response(req: SandboxRequest, answer: SandboxAnswer): string[];
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -58,6 +67,10 @@ export class HttpSandbox {
   }> = [];
   private faults: Array<Fault & { left: number }> = [];
   readonly log: LoggedRequest[] = [];
+  /** Contract breaches seen so far (the test harness fails a test that leaves any). */
+  readonly violations: string[] = [];
+  protected contract: ContractCheck | null = null;
+  private allowed: RegExp[] = [];
   url = '';
 
   route(method: string, path: string, handler: Handler): this {
@@ -75,8 +88,21 @@ export class HttpSandbox {
     return this;
   }
 
+  /** A route ahead of the existing ones (a test that changes what the sandbox itself says). */
+  override(method: string, path: string, handler: Handler): this {
+    this.route(method, path, handler);
+    this.routes.unshift(this.routes.pop()!);
+    return this;
+  }
+
   inject(fault: Fault): this {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
+    return this;
+  }
+
+  /** A test that serves deliberately off-contract content names the breaches it expects. */
+  allowViolations(pattern: RegExp): this {
+    this.allowed.push(pattern);
     return this;
   }
 
@@ -150,7 +176,15 @@ export class HttpSandbox {
       if (!m) continue;
       const params = Object.fromEntries(route.keys.map((k, i) => [k, m[i + 1] ?? '']));
       try {
-        return this.send(res, entry, await route.handler(request, params));
+        const requestProblems = this.contract?.request(request) ?? [];
+        const answer = await route.handler(request, params);
+        const problems = [...requestProblems, ...(this.contract?.response(request, answer) ?? [])];
+        this.violations.push(
+          ...problems
+            .map((p) => `${request.method} ${request.path}: ${p}`)
+            .filter((p) => !this.allowed.some((a) => a.test(p))),
+        );
+        return this.send(res, entry, answer);
       } catch (error) {
         return this.send(res, entry, {
           status: 500,

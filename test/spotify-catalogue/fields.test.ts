@@ -103,3 +103,27 @@ function knownAlbumOf(artistId: string): string {
   const c = knownCatalogue();
   return c.artistAlbums(artistId, ['album'])[0]!.album.id;
 }
+
+describe('relinked tracks keep both ids', () => {
+  let h: CatalogueHarness;
+  afterEach(async () => h?.close());
+
+  it('with a market, the playable id is the row and linked_from.id stays findable', async () => {
+    const catalogue = knownCatalogue();
+    const album = knownAlbumOf(KNOWN.bts);
+    const requested = catalogue.tracks(catalogue.album(album)!)[0]!.id;
+    const playable = '0PlayableRelinkedId000';
+    h = await startCatalogueHarness({
+      tier: 'development',
+      catalogue,
+      relink: new Map([[requested, playable]]),
+    });
+    const s = await h.run({ job: 'spotify.album_tracks', params: { albumId: album } });
+    expect(s.outcome, s.error ?? '').to.equal('succeeded');
+    const rows = await h.query(
+      `SELECT track_id, linked_from_id FROM latest_spotify_tracks
+        WHERE track_id = '${requested}' OR linked_from_id = '${requested}'`,
+    );
+    expect(rows).to.deep.equal([{ track_id: playable, linked_from_id: requested }]);
+  });
+});

@@ -30,6 +30,8 @@ export async function startCatalogueHarness(options: {
   catalogue: Catalogue;
   env?: Record<string, string>;
   dataDir?: string;
+  /** Tracks the sandbox relinks in any market: requested id → playable id. */
+  relink?: ReadonlyMap<string, string>;
 }): Promise<CatalogueHarness> {
   const queue = new MemoryQueue();
   const { harness, nextRunId } = await startSandboxHarness({
@@ -39,7 +41,7 @@ export async function startCatalogueHarness(options: {
         now: () => clock.now().getTime(),
       });
       installPodcasts(sandbox, new PodcastCatalog());
-      installCatalogue(sandbox, options.catalogue);
+      installCatalogue(sandbox, options.catalogue, { relink: options.relink ?? new Map() });
       return sandbox;
     },
     tempPrefix: 'fanpulse-catalogue-',

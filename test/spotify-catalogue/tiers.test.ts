@@ -25,6 +25,8 @@ describe('access tiers: what development mode never calls, what extended batches
         body: 'grant_type=client_credentials',
       })
     ).json()) as { access_token: string };
+    // These requests are deliberately outside the contract (over the caps, missing seeds).
+    h.sandbox.allowViolations(/recommendations query|limit must be <= 10|over development mode/);
     const base = h.sandbox.url;
     const get = async (path: string) =>
       (

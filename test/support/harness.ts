@@ -44,6 +44,8 @@ interface Sandbox {
   stop(): Promise<unknown>;
   /** The environment that points the collectors at this sandbox. */
   env(): Record<string, string>;
+  /** Breaches of the published contract the sandbox is held to. */
+  readonly violations?: readonly string[];
 }
 
 /**
@@ -104,14 +106,26 @@ export async function startSandboxHarness<S extends Sandbox>(options: {
       await warehouse.close();
       await sandbox.stop();
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
+      // A request or an answer outside the published contract fails the test that made it.
+      assertNoViolations(sandbox);
     },
   };
   return { harness, nextRunId };
 }
 
+export function assertNoViolations(sandbox: { violations?: readonly string[] }): void {
+  const v = sandbox.violations ?? [];
+  if (v.length > 0)
+    throw new Error(
+      `the sandbox saw ${v.length} breach(es) of the published contract:\n${[...new Set(v)].slice(0, 10).join('\n')}`,
+    );
+}
+
 export interface HarnessOptions {
   tier?: Tier;
   catalog?: PodcastCatalogOptions;
+  /** A catalog the test keeps a handle on (to change content between runs). */
+  podcasts?: PodcastCatalog;
   env?: Record<string, string>;
   overrides?: ServiceOverrides;
   tokenTtlSeconds?: number;
@@ -125,7 +139,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         now: () => clock.now().getTime(),
         ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
       });
-      installPodcasts(sandbox, new PodcastCatalog(options.catalog));
+      installPodcasts(sandbox, options.podcasts ?? new PodcastCatalog(options.catalog));
+      // Malformed episodes are deliberately outside the contract.
+      if (options.catalog?.malformedEvery)
+        sandbox.allowViolations(
+          /duration_ms must be integer|items\/\d+ must (be null|match a schema in anyOf)/,
+        );
       return sandbox;
     },
     tempPrefix: 'fanpulse-test-',

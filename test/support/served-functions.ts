@@ -33,6 +33,11 @@ export interface ServedOnce {
   /** Process start → answer of the first call, functions-framework's own start included. */
   coldStartMs: number;
   peakRssMiB: number;
+  /**
+   * CPU time the process used up to the answer (user + system, 10 ms ticks): the work of
+   * the cold start, much less sensitive than wall time to other load on the machine.
+   */
+  cpuMs: number;
   /** Project modules loaded, relative to the served root's dist/ (e.g. functions/index.js). */
   modules: string[];
 }
@@ -148,6 +153,16 @@ export async function functionCalls(): Promise<{ calls: FunctionCall[]; stop(): 
   };
 }
 
+async function cpuMs(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+}
+
+/** Linux USER_HZ: /proc times are in hundredths of a second. */
+const CLOCK_TICKS = 100;
+
 async function peakRssMiB(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
@@ -176,6 +191,7 @@ export async function serveOnce(call: FunctionCall, root = process.cwd()): Promi
     const answer = await call.call(`http://127.0.0.1:${port}`);
     const body = await answer.text();
     const coldStartMs = performance.now() - started;
+    const cpu = await cpuMs(server.pid);
     const peak = await peakRssMiB(server.pid);
     const dist = pathToFileURL(join(root, 'dist')).href + '/';
     const loaded = (await readFile(trace, 'utf8').catch(() => ''))
@@ -188,6 +204,7 @@ export async function serveOnce(call: FunctionCall, root = process.cwd()): Promi
       body,
       coldStartMs,
       peakRssMiB: peak,
+      cpuMs: cpu,
       modules: [...new Set(loaded)].sort(),
     };
   } finally {

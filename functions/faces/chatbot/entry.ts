@@ -1,6 +1,6 @@
 // The deployable `chatbot` handler (registered in functions/index.ts). The runtime is made
 // on the first request from the process's lazy Services; tests swap in their own.
-import { schemaOf } from '../../core/catalog.js';
+import { schemaOf } from '../../core/tables.js';
 import { spotifyTables, spotifyViews } from '../../sources/spotify/tables.js';
 import { processServices } from '../process-services.js';
 import { chatbotHandler } from './handler.js';

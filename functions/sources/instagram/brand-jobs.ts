@@ -6,9 +6,21 @@ import { instagramBrands, instagramMedia } from './tables.js';
 import { defineJob, type JobContext } from '../../core/job.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
-import { INVALID_PARAMETER_CODE, SKIP_ACCOUNT_CODES, type InstagramClient } from './client.js';
+import {
+  deferIfStopped,
+  runStopRules,
+  walkCursorPages,
+  type CursorPage,
+} from '../../core/paging.js';
+import type { InstagramClient } from './client.js';
 import { USERNAME } from './config.js';
-import { afterCursor, skipItem, withInstagram } from './context.js';
+import {
+  afterCursor,
+  failIfAllSkipped,
+  itemErrorText,
+  skipItem,
+  withInstagram,
+} from './context.js';
 import { businessDiscoveryMapper } from './mappers.js';
 
 const BRAND_FIELDS =
@@ -36,18 +48,14 @@ function discoveryFields(username: string, pageSize: number, after: string | nul
   return `business_discovery.username(${username}){${profile},${media}}`;
 }
 
-/** The media `after` cursor of a business-discovery answer, if there is a next page. */
-function mediaCursor(body: unknown): string | null {
+/** The media page of a business-discovery answer, as the cursor walk reads it. */
+function mediaPage(body: unknown): CursorPage {
   const bd = isRecord(body) ? body.business_discovery : null;
   const media = isRecord(bd) ? bd.media : null;
-  if (!isRecord(media) || !Array.isArray(media.data) || media.data.length === 0) return null;
-  return afterCursor(media);
+  const items = isRecord(media) && Array.isArray(media.data) ? media.data : [];
+  const after = afterCursor(media);
+  return { items, hasNext: after !== null, after };
 }
-
-const ACCOUNT_SKIP_CODES: ReadonlySet<number> = new Set([
-  ...SKIP_ACCOUNT_CODES,
-  INVALID_PARAMETER_CODE,
-]);
 
 async function collectAccount(
   ctx: JobContext,
@@ -57,29 +65,33 @@ async function collectAccount(
   pages: number,
   pageSize: number,
 ): Promise<number> {
-  let after: string | null = null;
   let owner: string | null = null;
   let media = 0;
-  const seen = new Set<string>();
-  for (let page = 0; page < pages; page++) {
-    const answer = await client.get(
-      me,
-      { fields: discoveryFields(username, pageSize, after) },
-      ctx.deadline,
-    );
-    const mapped = await ingest(ctx, businessDiscoveryMapper, answer, {
-      username,
-      page,
-      owner_user_id: owner,
-    });
-    const brand = mapped.find((t) => t.table.name === instagramBrands.name)?.rows[0];
-    owner ??= typeof brand?.user_id === 'string' ? brand.user_id : null;
-    media += mapped.find((t) => t.table.name === instagramMedia.name)?.rows.length ?? 0;
-    after = mediaCursor(answer.body);
-    // A cursor seen before would page in a circle.
-    if (after === null || seen.has(after)) break;
-    seen.add(after);
-  }
+  let page = 0;
+  const walk = await walkCursorPages({
+    // The latest `pages` pages make the engagement series: a depth, not a loss.
+    wantedPages: pages,
+    fetch: async (after) => {
+      const answer = await client.get(
+        me,
+        { fields: discoveryFields(username, pageSize, after) },
+        ctx.deadline,
+      );
+      const mapped = await ingest(ctx, businessDiscoveryMapper, answer, {
+        username,
+        page,
+        owner_user_id: owner,
+      });
+      page += 1;
+      const brand = mapped.find((t) => t.table.name === instagramBrands.name)?.rows[0];
+      owner ??= typeof brand?.user_id === 'string' ? brand.user_id : null;
+      media += mapped.find((t) => t.table.name === instagramMedia.name)?.rows.length ?? 0;
+      return mediaPage(answer.body);
+    },
+    stop: runStopRules(ctx),
+    report: { quality: ctx.quality, table: instagramMedia.name, what: `account ${username}` },
+  });
+  deferIfStopped(walk, `media of ${username}`);
   return media;
 }
 
@@ -105,26 +117,24 @@ export const brandsJob = defineJob({
       const accounts = params.accounts ?? client.config.accounts;
       const pages = params.mediaPages ?? client.config.mediaPages;
       const pageSize = params.mediaPageSize ?? client.config.mediaPageSize;
-      const skipped: string[] = [];
+      const skipped = new Map<string, string>();
       const throttledBefore = client.usage.throttledMs;
       let media = 0;
       for (const [i, username] of accounts.entries()) {
         try {
           media += await collectAccount(ctx, client, me, username, pages, pageSize);
         } catch (error) {
-          if (
-            !skipItem(ctx, error, instagramBrands.name, `account ${username}`, ACCOUNT_SKIP_CODES)
-          )
-            throw error;
-          skipped.push(username);
+          if (!skipItem(ctx, error, instagramBrands.name, `account ${username}`)) throw error;
+          skipped.set(username, itemErrorText(error));
         }
         ctx.progress('accounts', i + 1, accounts.length);
       }
-      ctx.addItems(accounts.length - skipped.length + media);
+      failIfAllSkipped('account', accounts.length, skipped);
+      ctx.addItems(accounts.length - skipped.size + media);
       return {
         details: {
-          accounts: accounts.length - skipped.length,
-          skipped_accounts: skipped,
+          accounts: accounts.length - skipped.size,
+          skipped_accounts: [...skipped.keys()],
           media,
           throttled_ms: client.usage.throttledMs - throttledBefore,
           usage_percent: client.usage.latest?.percent ?? null,

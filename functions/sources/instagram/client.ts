@@ -14,7 +14,8 @@ import {
   type Verdict,
 } from '../../platform/http.js';
 import type { Logger } from '../../platform/logger.js';
-import type { Secrets } from '../../platform/secrets.js';
+import { optionalSecret, type Secrets } from '../../platform/secrets.js';
+import { createHmac } from 'node:crypto';
 import type { InstagramConfig } from './config.js';
 import { UsageTracker } from './usage.js';
 
@@ -74,6 +75,26 @@ function graphVerdict(answer: FailedAnswer, deferSeconds: number): Verdict | und
   return { action: 'fail', kind: 'permanent', reason: describeGraphError(g) };
 }
 
+/**
+ * Code 100 means "invalid parameter" for the request as a whole (a wrong field, a missing
+ * permission, a missing appsecret_proof); it concerns one account or hashtag only when
+ * Meta's message says the thing is unknown or not a business account.
+ */
+const UNKNOWN_ITEM_MESSAGE =
+  /unknown|cannot find|can't find|does not exist|not an? (instagram )?(business|professional|creator)|nonexisting (user|hashtag|object)/i;
+
+/** True when a Graph error concerns only the item asked about (skip it), not the request. */
+export function isItemError(g: GraphError): boolean {
+  if (g.code === null) return false;
+  if (SKIP_ACCOUNT_CODES.has(g.code)) return true;
+  return g.code === INVALID_PARAMETER_CODE && UNKNOWN_ITEM_MESSAGE.test(g.message);
+}
+
+/** appsecret_proof: hex HMAC-SHA256 of the access token keyed with the app secret. */
+export function appSecretProof(token: string, appSecret: string): string {
+  return createHmac('sha256', appSecret).update(token).digest('hex');
+}
+
 /** A Graph error the job decides about (skip an account, skip an item, or fail). */
 export class InstagramApiError extends SourceHttpError {
   readonly graph: GraphError;
@@ -97,6 +118,7 @@ export class InstagramClient {
   readonly usage: UsageTracker;
   private readonly http: SourceHttp;
   private readonly clock: Clock;
+  private appSecret: Promise<string | null> | null = null;
 
   constructor(private readonly deps: InstagramClientDeps) {
     this.config = deps.config;
@@ -120,6 +142,11 @@ export class InstagramClient {
 
   get calls(): number {
     return this.http.calls;
+  }
+
+  /** Reads the optional app secret again (once per run: a rotated or new secret is seen). */
+  beginRun(): void {
+    this.appSecret = optionalSecret(this.deps.secrets, this.config.appSecretSecret);
   }
 
   /** The app's own IG professional account id, the subject of every call. */
@@ -162,8 +189,12 @@ export class InstagramClient {
       await this.clock.sleep(decision.ms);
     }
     const token = await this.deps.secrets.get(this.config.accessTokenSecret);
+    this.appSecret ??= optionalSecret(this.deps.secrets, this.config.appSecretSecret);
+    const secret = await this.appSecret;
+    const query: Record<string, string | number> = { ...params, access_token: token };
+    if (secret !== null) query.appsecret_proof = appSecretProof(token, secret);
     try {
-      return await this.http.getJson(path, { ...params, access_token: token });
+      return await this.http.getJson(path, query);
     } catch (error) {
       throw this.translate(error);
     }

@@ -4,8 +4,16 @@
 import { z } from 'zod';
 import { csv, parseEnv, positiveInt, type Env } from '../../platform/env.js';
 
-/** Secret Manager ids the Instagram client reads (Terraform grants access to exactly these). */
-export const INSTAGRAM_SECRET_IDS = ['instagram-access-token', 'instagram-user-id'] as const;
+/**
+ * Secret Manager ids the Instagram client reads (Terraform grants access to exactly these).
+ * `instagram-app-secret` is optional: when it holds the app secret, every Graph call carries
+ * `appsecret_proof` (needed once the app requires it; Meta answers code 100 otherwise).
+ */
+export const INSTAGRAM_SECRET_IDS = [
+  'instagram-access-token',
+  'instagram-user-id',
+  'instagram-app-secret',
+] as const;
 
 /** The source design's 11 luxury brands: the account watched and the hashtag followed. */
 export const DEFAULT_BRANDS = [
@@ -46,6 +54,7 @@ const schema = z
       .default('v24.0'),
     INSTAGRAM_ACCESS_TOKEN_SECRET: z.string().default('instagram-access-token'),
     INSTAGRAM_USER_ID_SECRET: z.string().default('instagram-user-id'),
+    INSTAGRAM_APP_SECRET_SECRET: z.string().default('instagram-app-secret'),
     INSTAGRAM_ACCOUNTS: csv.default([...DEFAULT_ACCOUNTS]),
     INSTAGRAM_HASHTAGS: csv.default([...DEFAULT_HASHTAGS]),
     INSTAGRAM_MEDIA_PAGE_SIZE: positiveInt.max(100).default(25),
@@ -89,6 +98,8 @@ export interface InstagramConfig {
   version: string;
   accessTokenSecret: string;
   userIdSecret: string;
+  /** Optional secret with the app secret; when set, calls carry appsecret_proof. */
+  appSecretSecret: string;
   accounts: string[];
   hashtags: string[];
   mediaPageSize: number;
@@ -107,6 +118,7 @@ export function loadInstagramConfig(env: Env): InstagramConfig {
     version: c.INSTAGRAM_GRAPH_VERSION,
     accessTokenSecret: c.INSTAGRAM_ACCESS_TOKEN_SECRET,
     userIdSecret: c.INSTAGRAM_USER_ID_SECRET,
+    appSecretSecret: c.INSTAGRAM_APP_SECRET_SECRET,
     accounts: [...new Set(c.INSTAGRAM_ACCOUNTS.map((a) => a.toLowerCase()))],
     hashtags: [...new Set(c.INSTAGRAM_HASHTAGS.map(normalizeHashtag))],
     mediaPageSize: c.INSTAGRAM_MEDIA_PAGE_SIZE,

@@ -4,7 +4,8 @@
 import type { JobContext } from '../../core/job.js';
 import { sourceClient } from '../../core/source-client.js';
 import { isRecord } from '../../platform/fields.js';
-import { describeGraphError, InstagramApiError, InstagramClient } from './client.js';
+import { PermanentError } from '../../platform/errors.js';
+import { describeGraphError, InstagramApiError, InstagramClient, isItemError } from './client.js';
 import { loadInstagramConfig } from './config.js';
 
 const instagram = sourceClient(
@@ -20,18 +21,24 @@ const instagram = sourceClient(
 );
 
 /** Runs `work` with the client and adds the requests it sent to the run's API-call count. */
-export const withInstagram = instagram.withClient;
-
-/** A Graph error that concerns one item (account, hashtag): warn, count, go on. */
-export function skipItem(
+export function withInstagram<T>(
   ctx: JobContext,
-  error: unknown,
-  table: string,
-  what: string,
-  codes: ReadonlySet<number>,
-): boolean {
-  if (!(error instanceof InstagramApiError) || error.graph.code === null) return false;
-  if (!codes.has(error.graph.code)) return false;
+  work: (client: InstagramClient) => Promise<T>,
+): Promise<T> {
+  return instagram.withClient(ctx, (client) => {
+    // The optional app secret is read once per run (a new value is used from the next run).
+    client.beginRun();
+    return work(client);
+  });
+}
+
+/**
+ * A Graph error that concerns one item (an unknown or non-business account, an unknown
+ * hashtag): warn, count, go on. Any other error (code 100 for a wrong field, a missing
+ * permission or appsecret_proof) is not skipped: it fails the run with Meta's message.
+ */
+export function skipItem(ctx: JobContext, error: unknown, table: string, what: string): boolean {
+  if (!(error instanceof InstagramApiError) || !isItemError(error.graph)) return false;
   ctx.log.warn(`skipping ${what}`, { reason: describeGraphError(error.graph) });
   ctx.quality.count(
     table,
@@ -47,4 +54,22 @@ export function afterCursor(page: unknown): string | null {
   const cursors = paging && isRecord(paging.cursors) ? paging.cursors : null;
   const after = cursors?.after;
   return typeof after === 'string' && after !== '' ? after : null;
+}
+
+/**
+ * A run in which every item failed with the same error has failed, not "succeeded with
+ * skips": `skipped` maps each skipped item to its error.
+ */
+export function failIfAllSkipped(what: string, total: number, skipped: Map<string, string>): void {
+  if (total === 0 || skipped.size < total) return;
+  const reasons = new Set(skipped.values());
+  if (reasons.size !== 1) return;
+  throw new PermanentError(
+    `every ${what} (${total}) failed with the same Instagram error: ${[...reasons][0]}`,
+  );
+}
+
+/** The Graph error text of a skipped item. */
+export function itemErrorText(error: unknown): string {
+  return error instanceof InstagramApiError ? describeGraphError(error.graph) : String(error);
 }

@@ -8,9 +8,21 @@ import { defineJob, type JobContext } from '../../core/job.js';
 import { PermanentError } from '../../platform/errors.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
-import { INVALID_PARAMETER_CODE, type InstagramClient } from './client.js';
+import {
+  deferIfStopped,
+  runStopRules,
+  walkCursorPages,
+  type CursorPage,
+} from '../../core/paging.js';
+import type { InstagramClient } from './client.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
-import { afterCursor, skipItem, withInstagram } from './context.js';
+import {
+  afterCursor,
+  failIfAllSkipped,
+  itemErrorText,
+  skipItem,
+  withInstagram,
+} from './context.js';
 import {
   advanceWatermarks,
   knownHashtagIds,
@@ -25,7 +37,6 @@ import { hashtagMediaMapper, hashtagSearchMapper } from './mappers.js';
 export const HASHTAG_MEDIA_FIELDS =
   'id,timestamp,caption,media_type,media_url,permalink,like_count,comments_count';
 export const RECENT_MEDIA_LIMIT = 50;
-const PER_ITEM: ReadonlySet<number> = new Set([INVALID_PARAMETER_CODE]);
 
 export const hashtagsParams = z.strictObject({
   hashtags: z
@@ -73,16 +84,19 @@ async function resolveId(
   return id;
 }
 
-/** The `after` cursor of a page that has a next one; null at the end. */
-function nextCursor(body: unknown): string | null {
+/** A Graph page as the cursor walk reads it: `data`, `paging.next`, `paging.cursors.after`. */
+function graphPage(body: unknown): CursorPage {
+  const items = isRecord(body) && Array.isArray(body.data) ? body.data : [];
   const paging = isRecord(body) && isRecord(body.paging) ? body.paging : null;
-  if (!paging || typeof paging.next !== 'string') return null;
-  const after = afterCursor(body);
-  const before = isRecord(paging.cursors) ? paging.cursors.before : undefined;
-  // An `after` equal to the page's own `before` does not advance: the same page would repeat.
-  return after === before ? null : after;
+  return { items, hasNext: typeof paging?.next === 'string', after: afterCursor(body) };
 }
 
+/**
+ * Pages a tag's recent media back to the previous run's mark: the walk stops only when a
+ * whole page is older than the mark minus the overlap (pages are not in time order, so one
+ * old post says nothing about the next page), when the pages end, or at the page cap
+ * (counted). The same `after` value on every page is normal and still advances.
+ */
 async function collectTag(
   ctx: JobContext,
   client: InstagramClient,
@@ -96,45 +110,38 @@ async function collectTag(
     ? new Date(Date.parse(previous) - client.config.hashtagOverlapSeconds * 1000).toISOString()
     : null;
   let newest = previous;
-  let after: string | null = null;
-  const seen = new Set<string>();
   const ids = new Set<string>();
-  let media = 0;
-  let pages = 0;
-  for (;;) {
-    const answer = await client.get(
-      `${id}/recent_media`,
-      {
-        user_id: me,
-        fields: HASHTAG_MEDIA_FIELDS,
-        limit: RECENT_MEDIA_LIMIT,
-        ...(after ? { after } : {}),
-      },
-      ctx.deadline,
-    );
-    const [mapped] = await ingest(ctx, hashtagMediaMapper, answer, {
-      hashtag: tag,
-      hashtag_id: id,
-    });
-    const rows = mapped?.rows ?? [];
-    const stamps = rows.map((r) => r.timestamp).filter((t): t is string => typeof t === 'string');
-    const fresh = rows.filter((r) => !ids.has(String(r.media_id)));
-    for (const r of fresh) ids.add(String(r.media_id));
-    media += fresh.length;
-    pages += 1;
-    for (const t of stamps) if (newest === null || t > newest) newest = t;
-    const reachedOld = stopBefore !== null && stamps.some((t) => t < stopBefore);
-    after = nextCursor(answer.body);
-    // The real API can hand back an old cursor again at the end: a cursor seen before, or a
-    // page with nothing new, ends the paging instead of looping.
-    if (reachedOld || after === null || seen.has(after) || fresh.length === 0) break;
-    if (pages >= maxPages) {
-      ctx.quality.count(instagramHashtagMedia.name, 'page_cap_reached', `${tag}: ${pages} pages`);
-      break;
-    }
-    seen.add(after);
-  }
-  return { media, pages, newest };
+  let wholePageOld = false;
+  const walk = await walkCursorPages({
+    fetch: async (after) => {
+      const answer = await client.get(
+        `${id}/recent_media`,
+        {
+          user_id: me,
+          fields: HASHTAG_MEDIA_FIELDS,
+          limit: RECENT_MEDIA_LIMIT,
+          ...(after ? { after } : {}),
+        },
+        ctx.deadline,
+      );
+      const [mapped] = await ingest(ctx, hashtagMediaMapper, answer, {
+        hashtag: tag,
+        hashtag_id: id,
+      });
+      const rows = mapped?.rows ?? [];
+      for (const r of rows) ids.add(String(r.media_id));
+      const stamps = rows.map((r) => r.timestamp).filter((t): t is string => typeof t === 'string');
+      for (const t of stamps) if (newest === null || t > newest) newest = t;
+      wholePageOld =
+        stopBefore !== null && stamps.length > 0 && stamps.every((t) => t < stopBefore);
+      return graphPage(answer.body);
+    },
+    visit: () => wholePageOld,
+    stop: runStopRules(ctx, maxPages),
+    report: { quality: ctx.quality, table: instagramHashtagMedia.name, what: `#${tag}` },
+  });
+  deferIfStopped(walk, `#${tag}`);
+  return { media: ids.size, pages: walk.pages, newest };
 }
 
 export const hashtagsJob = defineJob({
@@ -170,6 +177,7 @@ export const hashtagsJob = defineJob({
       const perTag: Record<string, number> = {};
       const newMarks: Record<string, string> = {};
       let lookups = 0;
+      const skipped = new Map<string, string>();
       try {
         for (const [i, tag] of admission.admitted.entries()) {
           try {
@@ -185,8 +193,8 @@ export const hashtagsJob = defineJob({
               if (got.newest !== null) newMarks[tag] = got.newest;
             }
           } catch (error) {
-            if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`, PER_ITEM))
-              throw error;
+            if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;
+            skipped.set(tag, itemErrorText(error));
           }
           ctx.progress('hashtags', i + 1, admission.admitted.length);
         }
@@ -194,6 +202,7 @@ export const hashtagsJob = defineJob({
         // One write for the whole run; marks of the tags done so far survive a later failure.
         await advanceWatermarks(state, ctx.run.runId, newMarks);
       }
+      failIfAllSkipped('hashtag', admission.admitted.length, skipped);
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
       if (admission.waiting.length > 0)

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { defineJob } from '../../core/job.js';
 import { parseRawObjectPath, rawLineSchema } from '../../platform/raw-landing.js';
 
+/** Raw entities whose lines carry mention terms in their context. */
+const TERM_ENTITIES: ReadonlySet<string> = new Set(['spotify.show', 'spotify.show_episodes']);
+
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const replayParams = z
@@ -19,6 +22,14 @@ export const replayParams = z
       .string()
       .regex(/^[a-z_]+$/)
       .optional(),
+    terms: z
+      .array(z.string().trim().min(1).max(200))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        'Mention terms to apply to the episodes of the range instead of the ones their runs asked for (no call to Spotify).',
+      ),
   })
   .refine((p) => p.from <= p.to, { message: 'from must not be after to' });
 
@@ -55,6 +66,9 @@ export const replayJob = defineJob({
           ctx.quality.count('replay', 'unreadable_raw_line', path);
           continue;
         }
+        // A terms override re-derives the mentions of episodes already collected.
+        if (params.terms && TERM_ENTITIES.has(`${parsed.source}.${parsed.entity}`))
+          line.data.context = { ...line.data.context, terms: params.terms };
         for (const { table, rows } of mapper.map(line.data, run, ctx.quality))
           await ctx.rows.add(table, rows);
         lines += 1;

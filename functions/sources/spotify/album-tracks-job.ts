@@ -2,12 +2,13 @@
 // artist. The album lookup carries the first 50 tracks; the rest is paged from
 // /albums/{id}/tracks. An album Spotify does not know is counted, not fatal.
 import { z } from 'zod';
-import { spotifyAlbums } from './catalogue-tables.js';
+import { spotifyAlbums, spotifyTracks } from './catalogue-tables.js';
+import { deferIfStopped, runStopRules, walkOffsetPages } from '../../core/paging.js';
 import { defineJob, type JobContext } from '../../core/job.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
 import { albumMapper, albumsBatchMapper, albumTracksMapper } from './catalogue-mappers.js';
-import { readPage, type SpotifyClient } from './client.js';
+import { embeddedPage, readPage, type SpotifyClient } from './client.js';
 import { withSpotify } from './context.js';
 import { fetchEach } from './fetch-each.js';
 import { albumIdParam, BATCH, boolParam, idList, marketParam, unique } from './job-params.js';
@@ -42,35 +43,35 @@ async function remainingTracks(
   ctx: JobContext,
   client: SpotifyClient,
   albumId: string,
-  firstPage: unknown,
+  album: unknown,
   market: string,
   maxTracks: number,
 ): Promise<string[]> {
   const ids: string[] = [];
-  const collect = (items: unknown[]) => {
-    for (const t of items)
-      if (isRecord(t) && typeof t.id === 'string' && SPOTIFY_ID.test(t.id)) ids.push(t.id);
-  };
-  if (!isRecord(firstPage) || !Array.isArray(firstPage.items)) return ids;
-  collect(firstPage.items);
-  let offset = firstPage.items.length;
-  let next = typeof firstPage.next === 'string' ? firstPage.next : null;
-  const total = typeof firstPage.total === 'number' ? firstPage.total : offset;
-  const cap = client.limits.albumTracks;
-  while (next !== null && offset < total && offset < maxTracks) {
-    const answer = await client.getInMarket(
-      `albums/${albumId}/tracks`,
-      { limit: cap, offset },
-      market,
-    );
-    await ingest(ctx, albumTracksMapper, answer, { album_id: albumId, market, offset });
-    const page = readPage(answer);
-    collect(page.items);
-    ctx.progress(`tracks of ${albumId}`, offset + page.items.length, page.total);
-    if (page.items.length === 0) break;
-    offset += page.items.length;
-    next = page.next;
-  }
+  const first = embeddedPage(album, 'tracks');
+  if (!first) return ids;
+  const walk = await walkOffsetPages({
+    pageSize: client.limits.albumTracks,
+    first,
+    maxItems: maxTracks,
+    fetch: async (offset, limit) => {
+      const answer = await client.getInMarket(
+        `albums/${albumId}/tracks`,
+        { limit, offset },
+        market,
+      );
+      await ingest(ctx, albumTracksMapper, answer, { album_id: albumId, market, offset });
+      return readPage(answer);
+    },
+    visit: (items, offset) => {
+      for (const t of items)
+        if (isRecord(t) && typeof t.id === 'string' && SPOTIFY_ID.test(t.id)) ids.push(t.id);
+      ctx.progress(`tracks of ${albumId}`, offset + items.length);
+    },
+    stop: runStopRules(ctx),
+    report: { quality: ctx.quality, table: spotifyTracks.name, what: `album ${albumId} tracks` },
+  });
+  deferIfStopped(walk, `tracks of album ${albumId}`);
   return ids;
 }
 
@@ -94,7 +95,7 @@ export const albumTracksJob = defineJob({
           isRecord(answer.body) && Array.isArray(answer.body.albums) ? answer.body.albums : [];
         for (const album of list) {
           if (isRecord(album) && typeof album.id === 'string')
-            albums.push({ id: album.id, tracks: album.tracks });
+            albums.push({ id: album.id, tracks: album });
           else missing += 1;
         }
       } else {
@@ -105,7 +106,7 @@ export const albumTracksJob = defineJob({
           async (id) => {
             const answer = await client.getInMarket(`albums/${id}`, {}, market);
             await ingest(ctx, albumMapper, answer, { market });
-            albums.push({ id, tracks: isRecord(answer.body) ? answer.body.tracks : undefined });
+            albums.push({ id, tracks: answer.body });
           },
         );
       }

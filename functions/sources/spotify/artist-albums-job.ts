@@ -7,6 +7,8 @@ import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
 import { artistAlbumsMapper } from './catalogue-mappers.js';
 import { readPage, type SpotifyClient } from './client.js';
+import { spotifyArtistAlbums } from './catalogue-tables.js';
+import { deferIfStopped, runStopRules, walkOffsetPages } from '../../core/paging.js';
 import { withSpotify } from './context.js';
 import { alreadyPlanned, childJob, publishChildren, type ChildJob } from '../../core/fan-out.js';
 import { albumTracksJob } from './album-tracks-job.js';
@@ -48,7 +50,7 @@ export const artistAlbumsParams = z.strictObject({
   planId: planIdParam,
 });
 
-/** Pages an artist's albums to the end (or maxAlbums) at the tier's page cap. */
+/** Pages an artist's albums to the end (or maxAlbums, counted when it cuts) at the tier's cap. */
 async function listArtistAlbums(
   ctx: JobContext,
   client: SpotifyClient,
@@ -57,37 +59,38 @@ async function listArtistAlbums(
   market: string,
   maxAlbums: number,
 ): Promise<string[]> {
-  const cap = client.limits.artistAlbums;
   const ids: string[] = [];
-  let offset = 0;
-  for (;;) {
-    const limit = Math.min(cap, maxAlbums - ids.length);
-    const answer = await client.getInMarket(
-      `artists/${artistId}/albums`,
-      { include_groups: includeGroups, limit, offset },
-      market,
-    );
-    await ingest(ctx, artistAlbumsMapper, answer, {
-      artist_id: artistId,
-      include_groups: includeGroups,
-      market,
-      offset,
-    });
-    const page = readPage(answer);
-    for (const item of page.items) {
-      if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id))
-        ids.push(item.id);
-    }
-    ctx.progress(`albums of ${artistId}`, ids.length, Math.min(page.total, maxAlbums));
-    if (
-      page.items.length === 0 ||
-      page.next === null ||
-      offset + page.items.length >= page.total ||
-      ids.length >= maxAlbums
-    )
-      break;
-    offset += page.items.length;
-  }
+  const walk = await walkOffsetPages({
+    pageSize: client.limits.artistAlbums,
+    maxItems: maxAlbums,
+    fetch: async (offset, limit) => {
+      const answer = await client.getInMarket(
+        `artists/${artistId}/albums`,
+        { include_groups: includeGroups, limit, offset },
+        market,
+      );
+      await ingest(ctx, artistAlbumsMapper, answer, {
+        artist_id: artistId,
+        include_groups: includeGroups,
+        market,
+        offset,
+      });
+      return readPage(answer);
+    },
+    visit: (items) => {
+      for (const item of items)
+        if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id))
+          ids.push(item.id);
+      ctx.progress(`albums of ${artistId}`, ids.length);
+    },
+    stop: runStopRules(ctx),
+    report: {
+      quality: ctx.quality,
+      table: spotifyArtistAlbums.name,
+      what: `albums of artist ${artistId}`,
+    },
+  });
+  deferIfStopped(walk, `albums of artist ${artistId}`);
   return unique(ids).slice(0, maxAlbums);
 }
 

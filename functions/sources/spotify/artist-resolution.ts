@@ -14,6 +14,8 @@ import {
   type ArtistResolutionRecord,
 } from './artist-resolution-mapper.js';
 import { readPage, type SpotifyClient } from './client.js';
+import { spotifyArtistSearch } from './catalogue-tables.js';
+import { deferIfStopped, runStopRules, walkOffsetPages } from '../../core/paging.js';
 import { SEARCH_MAX_OFFSET } from './config.js';
 import { SPOTIFY_ID, type WatchEntry } from './watchlist.js';
 
@@ -32,29 +34,41 @@ export async function resolveArtist(
   const wanted = normalizeText(query);
   const candidates: MarkedCandidate[] = [];
   let total: number | null = null;
-  let offset = 0;
-  while (candidates.length < depth && offset < SEARCH_MAX_OFFSET) {
-    const limit = Math.min(client.limits.search, depth - candidates.length);
-    const answer = await client.getInMarket(
-      'search',
-      { q: query, type: 'artist', limit, offset },
-      market,
-    );
-    await ingest(ctx, artistSearchMapper, answer, { query, offset, market });
-    const page = readPage(answer, 'artists');
-    total = page.total;
-    let exact = false;
-    page.items.forEach((item, i) => {
-      if (!isRecord(item) || typeof item.id !== 'string' || !SPOTIFY_ID.test(item.id)) return;
-      const name = typeof item.name === 'string' ? item.name : '';
-      // Compared once here; chooseArtist reuses the flag instead of normalising again.
-      const isExact = normalizeText(name) === wanted;
-      candidates.push({ rank: offset + i + 1, artistId: item.id, name, exact: isExact });
-      if (isExact) exact = true;
-    });
-    if (exact || page.items.length < limit || page.next === null) break;
-    offset += page.items.length;
-  }
+  const walk = await walkOffsetPages({
+    pageSize: client.limits.search,
+    wanted: depth,
+    maxOffset: SEARCH_MAX_OFFSET,
+    fetch: async (offset, limit) => {
+      const answer = await client.getInMarket(
+        'search',
+        { q: query, type: 'artist', limit, offset },
+        market,
+      );
+      await ingest(ctx, artistSearchMapper, answer, { query, offset, market });
+      const page = readPage(answer, 'artists');
+      total = page.total;
+      return page;
+    },
+    visit: (items, offset) => {
+      let exact = false;
+      items.forEach((item, i) => {
+        if (!isRecord(item) || typeof item.id !== 'string' || !SPOTIFY_ID.test(item.id)) return;
+        const name = typeof item.name === 'string' ? item.name : '';
+        // Compared once here; chooseArtist reuses the flag instead of normalising again.
+        const isExact = normalizeText(name) === wanted;
+        candidates.push({ rank: offset + i + 1, artistId: item.id, name, exact: isExact });
+        if (isExact) exact = true;
+      });
+      return exact;
+    },
+    stop: runStopRules(ctx),
+    report: {
+      quality: ctx.quality,
+      table: spotifyArtistSearch.name,
+      what: `artist search "${query}"`,
+    },
+  });
+  deferIfStopped(walk, `artist search "${query}"`);
   const choice = chooseArtist(query, candidates);
   const record: ArtistResolutionRecord = {
     query,

@@ -111,6 +111,13 @@ export function mapAlbum(
   };
 }
 
+/** The requested id of a relinked track (`linked_from.id`), when it differs from the row's. */
+function linkedFromId(r: FieldReader): string | null {
+  const linked = r.raw('linked_from');
+  const id = isRecord(linked) ? linked.id : undefined;
+  return typeof id === 'string' && SPOTIFY_ID.test(id) ? id : null;
+}
+
 export function mapTrack(
   item: unknown,
   extra: TrackListing,
@@ -142,6 +149,7 @@ export function mapTrack(
       preview_url: r.url('preview_url'),
       isrc: r.nested('external_ids')?.string('isrc') ?? null,
       is_playable: r.bool('is_playable'),
+      linked_from_id: linkedFromId(r),
       artist_ids: artists.map((a) => a.id),
       spotify_url: spotifyUrl(r),
       market: extra.market,

@@ -41,6 +41,7 @@ export const spotifyAlbums = defineTable({
   description:
     'Albums (albums, singles, compilations), one snapshot per album per run, from artist album listings (simplified objects) and album lookups (full objects: label and popularity when Spotify returns them).',
   key: ['album_id'],
+  fullOnly: ['label', 'upc', 'popularity'],
   columns: {
     album_id: required(col.string('Spotify album id.')),
     name: col.string('Album title.'),
@@ -96,6 +97,7 @@ export const spotifyTracks = defineTable({
     'Tracks, one snapshot per track per run, from album track listings (simplified objects), album lookups and top tracks (full objects).',
   key: ['track_id'],
   clustering: ['album_id', 'track_id'],
+  fullOnly: ['popularity', 'isrc'],
   columns: {
     track_id: required(col.string('Spotify track id.')),
     album_id: col.string('Album the track belongs to.'),
@@ -110,6 +112,9 @@ export const spotifyTracks = defineTable({
     preview_url: col.string('30-second preview URL; NULL when absent.'),
     isrc: col.string('external_ids.isrc of full track objects; NULL otherwise.'),
     is_playable: col.bool('Playable in the requested market (only when a market was passed).'),
+    linked_from_id: col.string(
+      'The id that was requested when Spotify relinked the track in the market (linked_from.id); track_id is the playable one. NULL when not relinked.',
+    ),
     artist_ids: col.json('Credited artist ids (array, in credit order).'),
     spotify_url: col.string('Open-in-Spotify URL.'),
     market: col.string('Market the answer was requested for.'),

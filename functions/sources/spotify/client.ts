@@ -142,3 +142,12 @@ export function readPage(answer: JsonAnswer, wrapper?: string): Page {
   }
   return parsed.data;
 }
+
+/**
+ * The paging object a by-id answer embeds (a show's `episodes`, an album's `tracks`), or
+ * undefined when the answer has none that can be paged on.
+ */
+export function embeddedPage(body: unknown, key: string): Page | undefined {
+  const parsed = pageSchema.safeParse(isRecord(body) ? body[key] : undefined);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -13,12 +13,20 @@ const RELEASE_DATE: Record<(typeof PRECISIONS)[number], RegExp> = {
   day: /^\d{4}-\d{2}-\d{2}$/,
 };
 
-/** The record's base-62 id; without a valid one the record is rejected and counted. */
+/**
+ * The record's base-62 id; without a valid one the record is rejected and counted. A `null`
+ * item (search and show-episode pages carry them for content not available in the market)
+ * is counted as `unavailable`, not as a bad record.
+ */
 export function readSpotifyRecord(
   item: unknown,
   table: string,
   quality: QualityCounters,
 ): { r: FieldReader; id: string } | null {
+  if (item === null) {
+    quality.count(table, 'unavailable', 'null item: not available in the market');
+    return null;
+  }
   return readRecordId(item, table, quality, SPOTIFY_ID);
 }
 

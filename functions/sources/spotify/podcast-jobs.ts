@@ -6,7 +6,9 @@ import { defineJob, type JobContext } from '../../core/job.js';
 import { PermanentError } from '../../platform/errors.js';
 import { ingest } from '../../core/ingest.js';
 import { normalizeText } from '../../platform/text.js';
-import { readPage, type SpotifyClient } from './client.js';
+import { spotifyEpisodes, spotifyShows } from './podcast-tables.js';
+import { deferIfStopped, runStopRules, walkOffsetPages } from '../../core/paging.js';
+import { embeddedPage, readPage, type Page, type SpotifyClient } from './client.js';
 import { SEARCH_MAX_OFFSET } from './config.js';
 import { withSpotify } from './context.js';
 import { marketParam } from './job-params.js';
@@ -35,39 +37,40 @@ export const podcastEpisodesParams = z
   })
   .transform((p) => ({ ...p, showName: p.showId ? p.showName : (p.showName ?? 'Data Hackers') }));
 
-/** Pages a show search; `visit` sees each page's items and may stop early by returning true. */
+/**
+ * Pages a show search until `wanted` real shows (null items, unavailable in the market, do
+ * not count), the end, or the offset ceiling; `visit` sees each page and may stop early.
+ * Returns the number of real shows seen.
+ */
 async function searchShows(
   ctx: JobContext,
   client: SpotifyClient,
   term: string,
-  limit: number,
+  wanted: number,
   marketCode: string,
-  visit: (items: unknown[], offset: number) => boolean,
+  visit: (items: readonly unknown[], offset: number) => boolean,
 ): Promise<number> {
-  const cap = client.limits.search;
-  let offset = 0;
-  let seen = 0;
-  while (seen < limit && offset < SEARCH_MAX_OFFSET) {
-    const pageSize = Math.min(cap, limit - seen);
-    const answer = await client.getInMarket(
-      'search',
-      { q: term, type: 'show', limit: pageSize, offset },
-      marketCode,
-    );
-    await ingest(ctx, showSearchMapper, answer, { term, offset, market: marketCode });
-    const page = readPage(answer, 'shows');
-    seen += page.items.length;
-    ctx.progress(`shows for "${term}"`, seen, Math.min(limit, page.total));
-    if (visit(page.items, offset)) break;
-    if (
-      page.items.length < pageSize ||
-      page.next === null ||
-      offset + page.items.length >= page.total
-    )
-      break;
-    offset += page.items.length;
-  }
-  return seen;
+  const result = await walkOffsetPages({
+    pageSize: client.limits.search,
+    wanted,
+    maxOffset: SEARCH_MAX_OFFSET,
+    fetch: async (offset, limit) => {
+      const answer = await client.getInMarket(
+        'search',
+        { q: term, type: 'show', limit, offset },
+        marketCode,
+      );
+      await ingest(ctx, showSearchMapper, answer, { term, offset, market: marketCode });
+      return readPage(answer, 'shows');
+    },
+    visit: (items, offset) => {
+      ctx.progress(`shows for "${term}"`, offset + items.length, wanted);
+      return visit(items, offset);
+    },
+    stop: runStopRules(ctx),
+    report: { quality: ctx.quality, table: spotifyShows.name, what: `show search "${term}"` },
+  });
+  return deferIfStopped(result, `show search "${term}"`).available;
 }
 
 export const podcastShowsJob = defineJob({
@@ -159,30 +162,33 @@ export const podcastEpisodesJob = defineJob({
           params.searchDepth,
           marketCode,
         ));
+      const context = { show_id: showId, market: marketCode, terms: params.terms };
+      // GET /shows/{id} embeds the first page of episodes: by id, that page is not fetched again.
+      let first: Page | undefined;
       if (params.showId) {
         const show = await client.getInMarket(`shows/${showId}`, {}, marketCode);
-        await ingest(ctx, showMapper, show, { market: marketCode });
+        await ingest(ctx, showMapper, show, context);
+        first = embeddedPage(show.body, 'episodes');
       }
-      const cap = client.limits.showEpisodes;
-      let offset = 0;
-      let fetched = 0;
-      for (;;) {
-        const answer = await client.getInMarket(
-          `shows/${showId}/episodes`,
-          { limit: cap, offset },
-          marketCode,
-        );
-        await ingest(ctx, showEpisodesMapper, answer, {
-          show_id: showId,
-          market: marketCode,
-          terms: params.terms,
-        });
-        const page = readPage(answer);
-        fetched += page.items.length;
-        ctx.progress('episodes', fetched, page.total);
-        if (page.next === null || page.items.length === 0 || fetched >= params.maxEpisodes) break;
-        offset += page.items.length;
-      }
+      const walk = await walkOffsetPages({
+        pageSize: client.limits.showEpisodes,
+        ...(first ? { first } : {}),
+        maxItems: params.maxEpisodes,
+        fetch: async (offset, limit) => {
+          const answer = await client.getInMarket(
+            `shows/${showId}/episodes`,
+            { limit, offset },
+            marketCode,
+          );
+          await ingest(ctx, showEpisodesMapper, answer, context);
+          return readPage(answer);
+        },
+        visit: (items, offset) => ctx.progress('episodes', offset + items.length),
+        stop: runStopRules(ctx),
+        report: { quality: ctx.quality, table: spotifyEpisodes.name, what: `show ${showId}` },
+      });
+      deferIfStopped(walk, `episodes of show ${showId}`);
+      const fetched = walk.available;
       ctx.addItems(fetched);
       return { details: { show_id: showId, episodes: fetched } };
     }),

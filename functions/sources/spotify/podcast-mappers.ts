@@ -9,10 +9,12 @@ import {
   standardFields,
   tableRows,
   type EntityMapper,
+  type TableRows,
 } from '../../core/ingest.js';
 import type { QualityCounters } from '../../platform/quality.js';
-import type { RunIdentity } from '../../platform/raw-landing.js';
-import { mentions } from '../../platform/text.js';
+import { isRecord } from '../../platform/fields.js';
+import type { RawLine, RunIdentity } from '../../platform/raw-landing.js';
+import { mentionMatcher } from '../../platform/text.js';
 import { largestImage, pageItems, readSpotifyRecord, releaseDate, spotifyUrl } from './fields.js';
 
 type ShowRow = RowOf<typeof spotifyShows>;
@@ -79,10 +81,11 @@ export function mentionRows(
   terms: readonly string[],
   run: RunIdentity,
 ): MentionRow[] {
+  const matchers = terms.map((term) => ({ term, matches: mentionMatcher(term) }));
   return episodes.flatMap((e) =>
-    terms.map((term) => {
-      const inName = mentions(e.name, term);
-      const inDescription = mentions(e.description, term);
+    matchers.map(({ term, matches }) => {
+      const inName = matches(e.name);
+      const inDescription = matches(e.description);
       return {
         episode_id: e.episode_id,
         show_id: e.show_id,
@@ -113,10 +116,36 @@ export const showSearchMapper: EntityMapper = {
   },
 };
 
+/** The terms a line's context asks mentions for. */
+function contextTerms(line: RawLine): string[] {
+  return Array.isArray(line.context.terms)
+    ? line.context.terms.filter((t): t is string => typeof t === 'string')
+    : [];
+}
+
+/** Episode and mention rows of one page of a show's episodes. */
+function episodeTables(
+  page: unknown,
+  line: RawLine,
+  showId: string,
+  run: RunIdentity,
+  quality: QualityCounters,
+): TableRows[] {
+  const market = contextString(line, 'market');
+  const episodes = pageItems(page, null, line, spotifyEpisodes.name, quality)
+    .map((item) => mapEpisode(item, { showId, market }, run, quality))
+    .filter((r): r is EpisodeRow => r !== null);
+  return [
+    tableRows(spotifyEpisodes, episodes),
+    tableRows(spotifyEpisodeMentions, mentionRows(episodes, contextTerms(line), run)),
+  ];
+}
+
 export const showMapper: EntityMapper = {
   source: 'spotify',
   entity: 'show',
-  description: 'GET /shows/{id} answers → spotify_shows',
+  description:
+    'GET /shows/{id} answers → spotify_shows, and the embedded first page of episodes → spotify_episodes and spotify_episode_mentions',
   map(line, run, quality) {
     const row = mapShow(
       line.body,
@@ -124,7 +153,10 @@ export const showMapper: EntityMapper = {
       run,
       quality,
     );
-    return [tableRows(spotifyShows, row ? [row] : [])];
+    const shows = tableRows(spotifyShows, row ? [row] : []);
+    const embedded = isRecord(line.body) ? line.body.episodes : undefined;
+    if (!row || embedded === undefined) return [shows];
+    return [shows, ...episodeTables(embedded, line, row.show_id, run, quality)];
   },
 };
 
@@ -135,18 +167,7 @@ export const showEpisodesMapper: EntityMapper = {
   map(line, run, quality) {
     const need = requiredContext(line, ['show_id'], spotifyEpisodes.name, quality);
     if (!need) return [];
-    const showId = need.show_id;
-    const market = contextString(line, 'market');
-    const terms = Array.isArray(line.context.terms)
-      ? line.context.terms.filter((t): t is string => typeof t === 'string')
-      : [];
-    const episodes = pageItems(line.body, null, line, spotifyEpisodes.name, quality)
-      .map((item) => mapEpisode(item, { showId, market }, run, quality))
-      .filter((r): r is EpisodeRow => r !== null);
-    return [
-      tableRows(spotifyEpisodes, episodes),
-      tableRows(spotifyEpisodeMentions, mentionRows(episodes, terms, run)),
-    ];
+    return episodeTables(line.body, line, need.show_id, run, quality);
   },
 };
 

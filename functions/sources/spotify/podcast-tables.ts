@@ -73,3 +73,54 @@ export const episodesMentioningTerms = defineView({
     `JOIN ${ref(spotifyEpisodes.latestView)} AS e ON e.episode_id = m.episode_id\n` +
     `WHERE m.matched`,
 });
+
+/**
+ * Removed content: every episode ever listed, with when it was first and last seen in its
+ * show's listing, and whether it is gone (not seen by the show's latest complete listing:
+ * the newest succeeded spotify.podcast_episodes run that wrote episodes of the show and was
+ * not cut short by a page cap, or, without run records (replayed data), the newest
+ * collection of the show's episodes).
+ */
+export const episodePresence = defineView({
+  name: 'spotify_episode_presence',
+  description:
+    "Every episode ever listed with first_seen_at, last_seen_at and removed (not in its show's latest complete listing: a succeeded run not cut short by a page cap): episodes that left a show stay visible.",
+  dependsOn: [
+    spotifyEpisodes.name,
+    spotifyEpisodes.latestView,
+    'latest_job_runs',
+    'latest_data_quality',
+  ],
+  sql: (ref) =>
+    `WITH capped AS (\n` +
+    `  SELECT DISTINCT run_id FROM ${ref('latest_data_quality')}\n` +
+    `  WHERE table_name = '${spotifyEpisodes.name}' AND check_name = 'page_cap_reached'\n` +
+    `), listings AS (\n` +
+    `  SELECT e.show_id, COALESCE(\n` +
+    `    MAX(CASE WHEN r.outcome = 'succeeded' AND r.job = 'spotify.podcast_episodes' AND c.run_id IS NULL THEN e.collected_at END),\n` +
+    `    MAX(e.collected_at)) AS listed_at\n` +
+    `  FROM ${ref(spotifyEpisodes.name)} AS e\n` +
+    `  LEFT JOIN ${ref('latest_job_runs')} AS r ON r.run_id = e.run_id\n` +
+    `  LEFT JOIN capped AS c ON c.run_id = e.run_id\n` +
+    `  GROUP BY e.show_id\n` +
+    `), seen AS (\n` +
+    `  SELECT episode_id, MIN(collected_at) AS first_seen_at, MAX(collected_at) AS last_seen_at\n` +
+    `  FROM ${ref(spotifyEpisodes.name)} GROUP BY episode_id\n` +
+    `)\n` +
+    `SELECT e.*, s.first_seen_at, s.last_seen_at, s.last_seen_at < l.listed_at AS removed\n` +
+    `FROM ${ref(spotifyEpisodes.latestView)} AS e\n` +
+    `JOIN seen AS s ON s.episode_id = e.episode_id\n` +
+    `JOIN listings AS l ON l.show_id = e.show_id`,
+});
+
+/** The episodes each show lists now (its latest complete listing). */
+export const currentEpisodes = defineView({
+  name: 'spotify_current_episodes',
+  description:
+    'The episodes each show lists now: spotify_episode_presence without the removed ones.',
+  dependsOn: [episodePresence.name],
+  sql: (ref) => `SELECT * FROM ${ref(episodePresence.name)} WHERE NOT removed`,
+});
+
+export const podcastTables = [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions] as const;
+export const podcastViews = [episodesMentioningTerms, episodePresence, currentEpisodes] as const;

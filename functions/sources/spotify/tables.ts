@@ -1,18 +1,8 @@
 // Every table and view of the Spotify source: podcasts, then the artist catalogue. The
 // chatbot reads them too, so they are importable without the jobs.
 import { catalogueTables, catalogueViews } from './catalogue-tables.js';
-import {
-  episodesMentioningTerms,
-  spotifyEpisodeMentions,
-  spotifyEpisodes,
-  spotifyShows,
-} from './podcast-tables.js';
+import { podcastTables, podcastViews } from './podcast-tables.js';
 
-export const spotifyTables = [
-  spotifyShows,
-  spotifyEpisodes,
-  spotifyEpisodeMentions,
-  ...catalogueTables,
-] as const;
+export const spotifyTables = [...podcastTables, ...catalogueTables] as const;
 
-export const spotifyViews = [episodesMentioningTerms, ...catalogueViews] as const;
+export const spotifyViews = [...podcastViews, ...catalogueViews] as const;

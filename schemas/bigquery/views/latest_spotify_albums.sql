@@ -1,2 +1,6 @@
-SELECT * FROM `${project}.${dataset}.spotify_albums` WHERE TRUE
-QUALIFY ROW_NUMBER() OVER (PARTITION BY album_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1
+SELECT * REPLACE (
+  FIRST_VALUE(label IGNORE NULLS) OVER (PARTITION BY album_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS label,
+  FIRST_VALUE(upc IGNORE NULLS) OVER (PARTITION BY album_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS upc,
+  FIRST_VALUE(popularity IGNORE NULLS) OVER (PARTITION BY album_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS popularity
+) FROM `${project}.${dataset}.spotify_albums` AS observed WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY album_id ORDER BY collected_at DESC, (CASE WHEN observed.label IS NULL THEN 0 ELSE 1 END) + (CASE WHEN observed.upc IS NULL THEN 0 ELSE 1 END) + (CASE WHEN observed.popularity IS NULL THEN 0 ELSE 1 END) DESC, run_id DESC, insert_id DESC) = 1

@@ -1,2 +1,5 @@
-SELECT * FROM `${project}.${dataset}.spotify_tracks` WHERE TRUE
-QUALIFY ROW_NUMBER() OVER (PARTITION BY track_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC) = 1
+SELECT * REPLACE (
+  FIRST_VALUE(popularity IGNORE NULLS) OVER (PARTITION BY track_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS popularity,
+  FIRST_VALUE(isrc IGNORE NULLS) OVER (PARTITION BY track_id ORDER BY collected_at DESC, run_id DESC, insert_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS isrc
+) FROM `${project}.${dataset}.spotify_tracks` AS observed WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY track_id ORDER BY collected_at DESC, (CASE WHEN observed.popularity IS NULL THEN 0 ELSE 1 END) + (CASE WHEN observed.isrc IS NULL THEN 0 ELSE 1 END) DESC, run_id DESC, insert_id DESC) = 1

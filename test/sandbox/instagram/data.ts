@@ -92,6 +92,9 @@ export interface HashtagFeed {
   perHour: number;
   /** When the first post appeared. */
   since: number;
+  /** Every Nth post reaches the feed late: its timestamp is `lateMinutes` before it appears. */
+  lateEvery?: number;
+  lateMinutes?: number;
 }
 
 /** The feed's posts visible at `now` (the last 24 hours), newest first but not strictly. */
@@ -106,7 +109,8 @@ export function feedPosts(
   const posts: Array<Record<string, unknown>> = [];
   for (let j = newest; j >= oldest; j--) {
     const id = `18${String(index).padStart(2, '0')}${String(j).padStart(15, '0')}`;
-    posts.push(mediaRecord(id, j, feed.since + j * spacing, feed.tag));
+    const late = feed.lateEvery && j % feed.lateEvery === 0 ? (feed.lateMinutes ?? 10) : 0;
+    posts.push(mediaRecord(id, j, feed.since + j * spacing - late * 60_000, feed.tag));
   }
   // recent_media is "not always in time order": swap every third pair.
   for (let k = 0; k + 1 < posts.length; k += 6)

@@ -1,8 +1,13 @@
-// An Instagram Graph API sandbox (Facebook Login flavour) that behaves like the real one
-// (shared/api-facts.md): business discovery with field expansion and nested media paging,
-// ig_hashtag_search, recent_media pages of at most 50 whose last `after` cursor repeats,
-// usage headers that climb with calls over a rolling hour, the Graph error envelope with
-// the codes on demand (graphError + inject), and omitted fields.
+// An Instagram Graph API sandbox (Facebook Login flavour) held to the rules of
+// shared/api-facts.md ("Contract details"): business discovery with field expansion and
+// nested media paging; ig_hashtag_search; recent_media pages of at most 50 with only an
+// `after` cursor that is the same value on every page of a walk and still advances, and no
+// `paging` on the last page; code 100 for a field that does not exist on the node (also in a
+// business_discovery expansion, and `username`/`owner` on hashtag media); appsecret_proof
+// enforced when the app requires it; expired Graph versions refused; usage headers that
+// climb with calls over a rolling hour; the Graph error envelope with the codes on demand
+// (graphError + inject); omitted fields.
+import { createHmac } from 'node:crypto';
 import { DEFAULT_ACCOUNTS, DEFAULT_HASHTAGS } from '../../../functions/sources/instagram/config.js';
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
 import {
@@ -15,6 +20,14 @@ import {
 } from './data.js';
 import { graphError, SANDBOX_IG_USER_ID } from './errors.js';
 import { FieldSyntaxError, parseFields, pick, type FieldSpec } from './fields.js';
+import {
+  DISCOVERY_MEDIA_FIELDS,
+  DISCOVERY_USER_FIELDS,
+  HASHTAG_MEDIA_FIELDS,
+  nonexisting,
+  OWN_USER_FIELDS,
+  unknownField,
+} from './node-fields.js';
 
 export { graphError, SANDBOX_IG_USER_ID };
 
@@ -28,13 +41,21 @@ export interface InstagramSandboxOptions {
   hashtags?: Record<string, number>;
   /** Posts of every feed start this long before the epoch (ms). */
   feedHistoryMs?: number;
+  /** Every Nth post of every feed reaches it `lateMinutes` after its timestamp. */
+  lateEvery?: number;
+  lateMinutes?: number;
   /** Calls per rolling hour that make 100 % usage. */
   callsPerHour?: number;
   /** Usage headers appear only once this many calls were made in the hour. */
   headersAfterCalls?: number;
   unknownAccounts?: readonly string[];
   nonBusinessAccounts?: readonly string[];
+  /** The app requires appsecret_proof: calls without a valid one get code 100. */
+  appSecret?: string;
 }
+
+/** Oldest Graph API version still served (older ones expired). */
+export const OLDEST_GRAPH_VERSION = 24;
 
 const encode = (s: string) => Buffer.from(s).toString('base64url');
 const decode = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
@@ -44,12 +65,22 @@ export class InstagramSandbox extends HttpSandbox {
   readonly feeds: HashtagFeed[];
   private readonly now: () => number;
   private readonly callTimes: number[] = [];
-  private readonly opts: Required<Omit<InstagramSandboxOptions, 'now' | 'accounts' | 'hashtags'>>;
+  /** Hashtag walks: the (constant) `after` value of a walk → the position it has reached. */
+  private readonly walks = new Map<string, number>();
+  private walkCount = 0;
+  private readonly appSecret: string | null;
+  private readonly opts: Required<
+    Omit<
+      InstagramSandboxOptions,
+      'now' | 'accounts' | 'hashtags' | 'appSecret' | 'lateEvery' | 'lateMinutes'
+    >
+  >;
   token = SANDBOX_TOKEN;
 
   constructor(options: InstagramSandboxOptions = {}) {
     super();
     this.now = options.now ?? (() => Date.now());
+    this.appSecret = options.appSecret ?? null;
     this.opts = {
       feedHistoryMs: options.feedHistoryMs ?? 2 * 3600_000,
       callsPerHour: options.callsPerHour ?? 200,
@@ -65,15 +96,17 @@ export class InstagramSandbox extends HttpSandbox {
       id: `178430${String(i + 1).padStart(11, '0')}`,
       perHour,
       since: SANDBOX_EPOCH - this.opts.feedHistoryMs,
+      ...(options.lateEvery ? { lateEvery: options.lateEvery } : {}),
+      ...(options.lateMinutes ? { lateMinutes: options.lateMinutes } : {}),
     }));
-    this.route('GET', `${VERSION}/ig_hashtag_search`, (req) =>
-      this.guard(req, () => this.hashtagSearch(req)),
+    this.route('GET', `${VERSION}/ig_hashtag_search`, (req, p) =>
+      this.guard(req, p, () => this.hashtagSearch(req)),
     );
     this.route('GET', `${VERSION}/:id/recent_media`, (req, p) =>
-      this.guard(req, () => this.recentMedia(req, p.id ?? '')),
+      this.guard(req, p, () => this.recentMedia(req, p.id ?? '')),
     );
     this.route('GET', `${VERSION}/:id`, (req, p) =>
-      this.guard(req, () => this.node(req, p.id ?? '')),
+      this.guard(req, p, () => this.node(req, p.id ?? '')),
     );
   }
 
@@ -122,16 +155,37 @@ export class InstagramSandbox extends HttpSandbox {
     };
   }
 
-  /** Token, user id and usage checks every real call goes through; adds usage headers. */
-  private guard(req: SandboxRequest, answer: () => SandboxAnswer): SandboxAnswer {
+  /** Version, token, proof and usage checks every real call goes through; adds usage headers. */
+  private guard(
+    req: SandboxRequest,
+    params: Record<string, string>,
+    answer: () => SandboxAnswer,
+  ): SandboxAnswer {
     this.callTimes.push(this.now());
     const headers = this.usageHeaders();
     const result = ((): SandboxAnswer => {
-      if (req.query.get('access_token') !== this.token)
+      const version = /^v(\d+)\.\d+$/.exec(params.version ?? '');
+      if (!version || Number(version[1]) < OLDEST_GRAPH_VERSION)
+        return graphError(2635, {
+          message: `(#2635) You are calling a deprecated version of the Graph API (${params.version ?? ''}). Please update to the latest version: v${OLDEST_GRAPH_VERSION}.0.`,
+        });
+      const token = req.query.get('access_token');
+      if (token !== this.token)
         return graphError(190, {
           subcode: 463,
           message: 'Error validating access token: Session has expired.',
         });
+      if (this.appSecret !== null) {
+        const proof = req.query.get('appsecret_proof');
+        if (!proof)
+          return graphError(100, {
+            message: 'API calls from the server require an appsecret_proof argument',
+          });
+        if (proof !== createHmac('sha256', this.appSecret).update(token).digest('hex'))
+          return graphError(100, {
+            message: 'Invalid appsecret_proof provided in the API argument',
+          });
+      }
       if (this.usagePercent() >= 100)
         return graphError(80002, {
           message: 'There have been too many calls to this Instagram account.',
@@ -163,23 +217,35 @@ export class InstagramSandbox extends HttpSandbox {
     const limit = Number(req.query.get('limit') ?? 25);
     if (!Number.isInteger(limit) || limit < 1 || limit > 50)
       return graphError(100, { message: 'Param limit must be at most 50' });
-    const after = req.query.get('after');
-    const offset = after ? Number(decode(after).split(':')[1]) : 0;
     const names = (req.query.get('fields') ?? 'id').split(',');
-    if (names.includes('media_product_type'))
-      return graphError(100, { message: 'Tried accessing nonexisting field (media_product_type)' });
+    const bad = names.find((n) => !HASHTAG_MEDIA_FIELDS.has(n));
+    if (bad) return nonexisting(bad, 'ShadowIGMedia');
+    // One `after` value for the whole walk, the same on every page: the walk's position
+    // lives here, so following it still advances.
+    let cursor = req.query.get('after');
+    let offset = 0;
+    if (cursor === null) {
+      this.walkCount += 1;
+      cursor = encode(`${feed.tag}:walk${this.walkCount}`);
+    } else {
+      const at = this.walks.get(cursor);
+      if (at === undefined) return graphError(100, { message: 'Invalid cursor: after' });
+      offset = at;
+    }
     const posts = feedPosts(feed, index + 1, this.now());
     const data = posts.slice(offset, offset + limit).map((p) => pick(p, names));
-    const more = offset + limit < posts.length;
-    // The last page hands back its own cursor again: a client that follows it loops.
-    const next = encode(`${feed.tag}:${more ? offset + limit : offset}`);
+    this.walks.set(cursor, offset + limit);
+    if (offset + limit >= posts.length) return { status: 200, body: { data } };
+    const next = new URLSearchParams(req.query);
+    next.set('after', cursor);
+    next.delete('access_token');
     return {
       status: 200,
       body: {
         data,
         paging: {
-          cursors: { before: encode(`${feed.tag}:${offset}`), after: next },
-          next: `${this.url}/v24.0/${id}/recent_media?after=${next}`,
+          cursors: { after: cursor },
+          next: `${this.url}${req.path}?${next.toString()}`,
         },
       },
     };
@@ -195,6 +261,15 @@ export class InstagramSandbox extends HttpSandbox {
       if (error instanceof FieldSyntaxError) return graphError(100, { message: error.message });
       throw error;
     }
+    const bad = unknownField(specs, OWN_USER_FIELDS, {
+      business_discovery: DISCOVERY_USER_FIELDS,
+    });
+    if (bad) return nonexisting(bad, 'IGUser');
+    const media = specs
+      .find((f) => f.name === 'business_discovery')
+      ?.fields?.find((f) => f.name === 'media');
+    const badMedia = media?.fields ? unknownField(media.fields, DISCOVERY_MEDIA_FIELDS) : null;
+    if (badMedia) return nonexisting(badMedia, 'IGMedia');
     const body: Record<string, unknown> = { id };
     for (const spec of specs) {
       if (spec.name !== 'business_discovery') continue;

@@ -33,6 +33,8 @@ export class CatalogueObjects {
     private readonly catalogue: Catalogue,
     private readonly tier: Tier,
     private readonly base: () => string,
+    /** Requested track id → the id Spotify plays instead in a given market (relinking). */
+    private readonly relink: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   simpleArtist(id: string): Record<string, unknown> {
@@ -101,8 +103,11 @@ export class CatalogueObjects {
   }
 
   simpleTrack(t: CatalogueTrack, req: SandboxRequest): Record<string, unknown> {
+    // With a market, a relinked track answers with the playable id and names the requested
+    // one in linked_from (as Spotify's track relinking does).
+    const playable = req.query.get('market') ? this.relink.get(t.id) : undefined;
     const o: Record<string, unknown> = {
-      id: t.id,
+      id: playable ?? t.id,
       name: t.name,
       track_number: t.trackNumber,
       disc_number: t.discNumber,
@@ -114,6 +119,10 @@ export class CatalogueObjects {
       ...links('track', t.id, this.base()),
     };
     if (req.query.get('market')) o.is_playable = true;
+    if (playable) {
+      o.uri = `spotify:track:${playable}`;
+      o.linked_from = { ...links('track', t.id, this.base()), id: t.id };
+    }
     if (this.tier === 'extended') o.available_markets = ['BR', 'KR', 'US'];
     return o;
   }

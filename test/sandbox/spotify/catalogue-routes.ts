@@ -46,10 +46,14 @@ function renderedPage<T>(
   return { ...page, items: (page.items as T[]).map(render) };
 }
 
-export function installCatalogue(sandbox: SpotifySandbox, catalogue: Catalogue): void {
+export function installCatalogue(
+  sandbox: SpotifySandbox,
+  catalogue: Catalogue,
+  options: { relink?: ReadonlyMap<string, string> } = {},
+): void {
   const tier = sandbox.tier;
   const dev = tier === 'development';
-  const objects = new CatalogueObjects(catalogue, tier, () => sandbox.url);
+  const objects = new CatalogueObjects(catalogue, tier, () => sandbox.url, options.relink);
 
   /** GET {path}/:id: one object, 404 when the catalogue does not have it. */
   const byId = <T>(path: string, find: (id: string) => T | undefined, render: Render<T>) =>

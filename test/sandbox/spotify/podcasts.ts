@@ -39,17 +39,32 @@ export interface PodcastCatalogOptions {
   dataHackersEpisodes?: number;
   /** Matching shows besides Data Hackers. */
   otherShows?: number;
-  /** Every Nth episode carries a malformed field (0 = none). */
+  /** Every Nth episode carries a malformed field (0 = none): deliberately off-contract. */
   malformedEvery?: number;
+  /**
+   * Listing positions (0 = newest) of Data Hackers episodes that are not available in the
+   * market: show-episode pages carry `null` there, as the real API does.
+   */
+  unavailableEpisodes?: readonly number[];
+  /** Search ranks (0-based) of shows that come back as `null` items in search pages. */
+  unavailableShows?: readonly number[];
+  /** Search `total` drifts between pages of one walk, as the real one does (default true). */
+  driftingTotal?: boolean;
 }
 
 export class PodcastCatalog {
   readonly shows: SandboxShow[];
   readonly malformedEvery: number;
+  readonly unavailableEpisodes: ReadonlySet<number>;
+  readonly unavailableShows: ReadonlySet<number>;
+  readonly driftingTotal: boolean;
 
   constructor(options: PodcastCatalogOptions = {}) {
     const others = options.otherShows ?? 62;
     this.malformedEvery = options.malformedEvery ?? 0;
+    this.unavailableEpisodes = new Set(options.unavailableEpisodes ?? []);
+    this.unavailableShows = new Set(options.unavailableShows ?? []);
+    this.driftingTotal = options.driftingTotal ?? true;
     const decoys: SandboxShow[] = Array.from({ length: others }, (_, i) => ({
       id: sandboxId('show', 'other', String(i)),
       name:
@@ -76,6 +91,9 @@ export class PodcastCatalog {
   showObject(show: SandboxShow, tier: string, market: string): Record<string, unknown> {
     const object: Record<string, unknown> = {
       id: show.id,
+      href: `https://api.spotify.com/v1/shows/${show.id}`,
+      copyrights: [],
+      is_externally_hosted: false,
       name: show.name,
       description: show.description,
       html_description: `<p>${show.description}</p>`,
@@ -90,10 +108,18 @@ export class PodcastCatalog {
         { url: `https://i.scdn.co/image/${show.id}-640`, width: 640, height: 640 },
         { url: `https://i.scdn.co/image/${show.id}-64`, width: 64, height: 64 },
       ],
-      available_markets: tier === 'extended' ? [market] : undefined,
     };
-    if (tier === 'extended') object.publisher = show.publisher;
+    if (tier === 'extended') {
+      object.publisher = show.publisher;
+      object.available_markets = [market];
+    }
     return object;
+  }
+
+  /** The episode at listing position `index`, or null where the market does not have it. */
+  episodeOrNull(show: SandboxShow, index: number, tier: string): Record<string, unknown> | null {
+    if (show.id === DATA_HACKERS_ID && this.unavailableEpisodes.has(index)) return null;
+    return this.episode(show, index, tier);
   }
 
   episode(show: SandboxShow, index: number, tier: string): Record<string, unknown> {
@@ -102,8 +128,13 @@ export class PodcastCatalog {
       index % 9 === 4 ? MENTION_SPELLINGS[Math.floor(index / 9) % MENTION_SPELLINGS.length]! : null;
     const precision = index % 40 === 39 ? 'month' : index % 53 === 52 ? 'year' : 'day';
     const day = new Date(Date.UTC(2026, 9, 1) - index * 7 * 86_400_000).toISOString().slice(0, 10);
+    const id = sandboxId('episode', show.id, String(n));
     const episode: Record<string, unknown> = {
-      id: sandboxId('episode', show.id, String(n)),
+      id,
+      href: `https://api.spotify.com/v1/episodes/${id}`,
+      uri: `spotify:episode:${id}`,
+      images: [{ url: `https://i.scdn.co/image/${id}-640`, width: 640, height: 640 }],
+      is_externally_hosted: false,
       name: `#${n} ${mention && index % 2 === 0 ? `Dados no ${mention}` : `Episódio ${n}`}`,
       description: mention
         ? `Neste episódio recebemos o time de dados do ${mention}.`
@@ -119,7 +150,10 @@ export class PodcastCatalog {
       is_playable: true,
       external_urls: { spotify: `https://open.spotify.com/episode/x${n}` },
     };
-    if (tier === 'extended') episode.language = 'pt-BR';
+    if (tier === 'extended') {
+      episode.language = 'pt-BR';
+      episode.audio_preview_url = null;
+    }
     if (this.malformedEvery > 0 && index % this.malformedEvery === this.malformedEvery - 1) {
       episode.duration_ms = 'about an hour';
     }
@@ -146,24 +180,49 @@ export function installPodcasts(sandbox: SpotifySandbox, catalog: PodcastCatalog
   sandbox.searchType('show', (req, paging) => {
     // Without a market a client-credentials search for shows comes back empty.
     const found = requireMarket(req) ? catalog.search(req.query.get('q') ?? '') : [];
-    const objects = found.map((s) => catalog.showObject(s, sandbox.tier, requireMarket(req) ?? ''));
-    return sandbox.page(req, objects, paging.limit, paging.offset);
+    const objects = found.map((s, rank) =>
+      catalog.unavailableShows.has(rank)
+        ? null
+        : catalog.showObject(s, sandbox.tier, requireMarket(req) ?? ''),
+    );
+    const page = sandbox.page(req, objects, paging.limit, paging.offset);
+    // The real total is an estimate that moves between pages of one walk: here it shrinks
+    // by 2 a page (never below what this page shows), while `next` keeps pointing on.
+    if (catalog.driftingTotal) {
+      const shown = paging.offset + (page.items as unknown[]).length;
+      const drifted = objects.length - 2 * Math.floor(paging.offset / paging.limit);
+      page.total = Math.max(shown, drifted);
+    }
+    return page;
   });
+  /** The first `limit` episodes from `offset` as a paging object (nulls where unavailable). */
+  const episodePage = (req: SandboxRequest, show: SandboxShow, limit: number, offset: number) => {
+    const end = Math.min(show.episodes, offset + limit);
+    const items = [];
+    for (let i = offset; i < end; i++) items.push(catalog.episodeOrNull(show, i, sandbox.tier));
+    const page = sandbox.page(req, new Array(show.episodes), limit, offset);
+    return { ...page, items };
+  };
   sandbox.api('GET', '/shows/:id', (req, { id }) => {
     const show = catalog.showById(id ?? '');
     const market = requireMarket(req);
     if (!show || !market) return spotifyError(404, 'non existing id');
-    return { status: 200, body: catalog.showObject(show, sandbox.tier, market) };
+    // The show embeds the first page of its episodes (up to 50), links built as for the
+    // episodes endpoint.
+    const first = { ...req, path: `${req.path}/episodes`, query: new URLSearchParams({ market }) };
+    return {
+      status: 200,
+      body: {
+        ...catalog.showObject(show, sandbox.tier, market),
+        episodes: episodePage(first, show, 50, 0),
+      },
+    };
   });
   sandbox.api('GET', '/shows/:id/episodes', (req, { id }) => {
     const show = catalog.showById(id ?? '');
     if (!show || !requireMarket(req)) return spotifyError(404, 'non existing id');
     const paging = sandbox.paging(req, 20, 50);
     if ('status' in paging) return paging;
-    const end = Math.min(show.episodes, paging.offset + paging.limit);
-    const items = [];
-    for (let i = paging.offset; i < end; i++) items.push(catalog.episode(show, i, sandbox.tier));
-    const page = sandbox.page(req, new Array(show.episodes), paging.limit, paging.offset);
-    return { status: 200, body: { ...page, items } };
+    return { status: 200, body: episodePage(req, show, paging.limit, paging.offset) };
   });
 }

@@ -3,6 +3,7 @@
 // error envelopes, and faults on demand through HttpSandbox.inject. Content modules
 // (podcasts, catalogue) add their routes with `install`.
 import { HttpSandbox, type SandboxAnswer, type SandboxRequest } from '../http-sandbox.js';
+import { spotifyContract } from './contract.js';
 
 export type Tier = 'development' | 'extended';
 
@@ -13,6 +14,11 @@ export interface SpotifySandboxOptions {
   tokenTtlSeconds?: number;
   /** Server clock in ms; tests move it to expire tokens. */
   now?: () => number;
+  /**
+   * Hold every request and answer under /v1 to Spotify's published OpenAPI spec (default
+   * true; the demo and the benchmarks turn it off: they run where the spec may not be).
+   */
+  contract?: boolean;
 }
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
@@ -37,7 +43,7 @@ export class SpotifySandbox extends HttpSandbox {
   private readonly tokens = new Map<string, number>();
   private readonly searchTypes = new Map<string, SearchTypeHandler>();
   private issued = 0;
-  private readonly opts: Required<Omit<SpotifySandboxOptions, 'tier'>>;
+  private readonly opts: Required<Omit<SpotifySandboxOptions, 'tier' | 'contract'>>;
 
   constructor(options: SpotifySandboxOptions = {}) {
     super();
@@ -49,6 +55,18 @@ export class SpotifySandbox extends HttpSandbox {
       now: options.now ?? (() => Date.now()),
     };
     this.route('POST', '/api/token', (req) => this.issueToken(req));
+    if (options.contract ?? true) {
+      const spec = spotifyContract(this.tier);
+      const api = (req: SandboxRequest) => req.path.startsWith('/v1/');
+      this.contract = {
+        request: (req) =>
+          api(req) ? spec.checkRequest(req.method, req.path.slice(3), req.query) : [],
+        response: (req, answer) =>
+          api(req) && answer.rawBody === undefined
+            ? spec.checkResponse(req.method, req.path.slice(3), answer.status, answer.body)
+            : [],
+      };
+    }
   }
 
   get apiBaseUrl(): string {

@@ -1,0 +1,1 @@
+SELECT * FROM `${project}.${dataset}.spotify_episode_presence` WHERE NOT removed
