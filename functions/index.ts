@@ -6,7 +6,10 @@
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
 import { entryPoints, httpFaces } from './faces/entry-points.js';
+import { readsOwnBody } from './platform/http-body.js';
+import { takeOverBodyParsing } from './platform/http-body-takeover.js';
 import { lazy } from './platform/lazy.js';
+import { createLogger } from './platform/logger.js';
 
 type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
 
@@ -17,10 +20,17 @@ function jobs(source: string): EventHandler {
   return async (event) => (await handler())(event);
 }
 
+/** An HTTP function that reads its own body within its limit (platform/http-body.ts). */
 function lazyHttp(load: () => Promise<HttpFunction>): HttpFunction {
   const handler = lazy(load);
-  return async (req, res) => (await handler())(req, res);
+  return readsOwnBody(async (req, res) => (await handler())(req, res));
 }
+
+// Before functions-framework builds its server: it must not inflate bodies for us.
+if (!takeOverBodyParsing())
+  createLogger().alert(
+    'cannot switch off functions-framework body parsing; HTTP bodies are read by the framework',
+  );
 
 for (const entry of entryPoints) if (entry.source) cloudEvent(entry.name, jobs(entry.source));
 for (const face of httpFaces) http(face.name, lazyHttp(face.load));

@@ -32,8 +32,7 @@ export function defaultVerdict(answer: FailedAnswer, now: Date): Verdict {
   if (status === 429)
     return { action: 'wait', seconds: parseRetryAfter(answer.headers.get('retry-after'), now) };
   if (status === 408 || status >= 500) return { action: 'retry' };
-  if (status === 401 || status === 403)
-    return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
+  // Any other 4xx (401 and 403 included: a source refreshes its own token) is permanent.
   return { action: 'fail', kind: 'permanent', reason: `HTTP ${status}` };
 }
 

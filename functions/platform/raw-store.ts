@@ -7,6 +7,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { createGzip, gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { removeStaleTemps, syncParents, tempNameFor } from './durable-file.js';
 
 export interface RawObjectWriter {
   writeLine(line: string): Promise<void>;
@@ -38,17 +39,23 @@ export async function writeWithBackpressure(stream: Writable, chunk: string): Pr
 
 export class LocalRawStore implements RawStore {
   readonly kind = 'local' as const;
+  private writers = 0;
   constructor(private readonly root: string) {}
 
   describe(path: string): string {
     return join(this.root, path);
   }
 
+  private cleaned: Promise<unknown> | null = null;
+
   async openWriter(path: string): Promise<RawObjectWriter> {
+    // The first writer of this process removes what killed runs left behind.
+    await (this.cleaned ??= removeStaleTemps(join(this.root, 'raw')).catch(() => []));
     const target = join(this.root, path);
-    const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-    await mkdir(dirname(target), { recursive: true });
-    const file = createWriteStream(temp);
+    const temp = tempNameFor(target, `${Date.now()}-${++this.writers}`);
+    const created = await mkdir(dirname(target), { recursive: true });
+    // flush: the data is fsynced when the file closes, before the rename publishes it.
+    const file = createWriteStream(temp, { flush: true });
     const gzip = path.endsWith('.gz') ? createGzip() : null;
     if (gzip) gzip.pipe(file);
     const sink: Writable = gzip ?? file;
@@ -63,6 +70,7 @@ export class LocalRawStore implements RawStore {
         sink.end();
         await finished;
         await rename(temp, target);
+        await syncParents(target, created);
         return { path, lines };
       },
       abort: async () => {

@@ -3,6 +3,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
+import { removeStaleTemps, syncParents, tempNameFor } from './durable-file.js';
 import { TransientError } from './errors.js';
 
 export interface Versioned<T> {
@@ -48,6 +49,8 @@ export function assertKey(key: string): void {
 
 export class FileStateStore implements StateStore {
   readonly kind = 'local' as const;
+  private cleaned: Promise<unknown> | null = null;
+  private writes = 0;
   constructor(private readonly root: string) {}
 
   private file(key: string): string {
@@ -68,7 +71,8 @@ export class FileStateStore implements StateStore {
 
   async put(key: string, value: unknown, options: { ifVersion: string | null }): Promise<string> {
     const path = this.file(key);
-    await mkdir(dirname(path), { recursive: true });
+    await (this.cleaned ??= removeStaleTemps(this.root).catch(() => []));
+    const created = await mkdir(dirname(path), { recursive: true });
     const current = await readFile(path, 'utf8')
       .then((t) => String((JSON.parse(t) as { version: number }).version))
       .catch(() => null);
@@ -78,9 +82,12 @@ export class FileStateStore implements StateStore {
       );
     }
     const version = (current === null ? 0 : Number(current)) + 1;
-    const temp = `${path}.tmp-${process.pid}`;
-    await writeFile(temp, JSON.stringify({ version, value }, null, 2));
+    const temp = tempNameFor(path, String(++this.writes));
+    // Flushed to disk before the rename, the rename flushed after: a marker or watermark
+    // that was reported written is on disk.
+    await writeFile(temp, JSON.stringify({ version, value }, null, 2), { flush: true });
     await rename(temp, path);
+    await syncParents(path, created);
     return String(version);
   }
 }

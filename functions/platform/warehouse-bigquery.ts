@@ -144,7 +144,8 @@ function plainRow(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function plainValue(value: unknown): unknown {
+/** Exported for tests: what each BigQuery value type becomes. */
+export function plainValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(plainValue);
   if (value instanceof Date) return value.toISOString();

@@ -12,6 +12,7 @@ import {
 } from '../../functions/platform/secrets-gcp.js';
 import { StateConflictError, updateState } from '../../functions/platform/state.js';
 import { insertIdFor, type StoredRow } from '../../functions/platform/warehouse.js';
+import { DEDUP_WINDOW_MS } from '../sandbox/bigquery-stub.js';
 import { startGcpStubs, type GcpStubs } from './gcp-stubs.js';
 import { catalog } from '../../functions/sources/all.js';
 
@@ -46,7 +47,32 @@ describe('GCP adapters through the real client libraries', () => {
       expect(sent).to.deep.equal(rows.map((r) => r.insert_id));
       expect(stubs.bigquery.inserts.every((c) => c.skipInvalidRows)).to.equal(true);
       const stored = stubs.bigquery.stored.get('spotify_episodes')!;
-      expect(stored.get(rows[7]!.insert_id)).to.include({ episode_id: 'ep7', show_id: 'show1' });
+      expect(stored.get(rows[7]!.insert_id)?.json).to.include({
+        episode_id: 'ep7',
+        show_id: 'show1',
+      });
+    });
+
+    it('is deduplicated by insertId only within the window, as BigQuery streaming is', async () => {
+      const clock = new FakeClock();
+      const windowed = await startGcpStubs(() => clock.now().getTime());
+      try {
+        const rows = [episodeRow(1), episodeRow(2)];
+        await windowed.warehouse.insert(episodes, rows);
+        clock.advance(DEDUP_WINDOW_MS - 1000);
+        await windowed.warehouse.insert(episodes, rows);
+        expect(windowed.bigquery.accepted.get('spotify_episodes')).to.equal(2);
+        clock.advance(2000);
+        await windowed.warehouse.insert(episodes, [rows[0]!]);
+        // Past the window the same insertId is a second row in the base table.
+        expect(windowed.bigquery.accepted.get('spotify_episodes')).to.equal(3);
+        const [count] = await windowed.warehouse.query(
+          "SELECT count(*) AS n FROM spotify_episodes WHERE episode_id = 'ep1'",
+        );
+        expect(count).to.deep.equal({ n: 2 });
+      } finally {
+        await windowed.close();
+      }
     });
 
     it('splits batches by size under 10 MB', async () => {
@@ -91,7 +117,7 @@ describe('GCP adapters through the real client libraries', () => {
       const stored = { ...row, insert_id: insertIdFor(runs, row) } as StoredRow;
       const outcome = await stubs.warehouse.insert(runs, [stored]);
       expect(outcome.rejected).to.deep.equal([]);
-      const sent = stubs.bigquery.stored.get('job_runs')!.get(stored.insert_id)!;
+      const sent = stubs.bigquery.stored.get('job_runs')!.get(stored.insert_id)!.json;
       expect(sent.rows).to.equal('{"nested":["ok",1]}');
       const result = await stubs.warehouse.query(
         'SELECT job, count(*) AS n FROM job_runs WHERE run_id = @run GROUP BY job',

@@ -30,9 +30,10 @@ export interface GcpStubs {
   close(): Promise<void>;
 }
 
-export async function startGcpStubs(): Promise<GcpStubs> {
+/** `now` is the clock BigQuery's insertId dedup window runs on (default: real time). */
+export async function startGcpStubs(now?: () => number): Promise<GcpStubs> {
   const gcs = new GcsStub(BUCKET);
-  const bigquery = new BigQueryStub(PROJECT, DATASET);
+  const bigquery = new BigQueryStub(PROJECT, DATASET, now);
   await gcs.start();
   await bigquery.start();
   const storage = { apiEndpoint: gcs.url, retryOptions: { autoRetry: false } };

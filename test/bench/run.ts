@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}. Measured ${new Date().toISOString().slice(0, 10)}.`,
     'All traffic goes to sandbox servers on 127.0.0.1; no network latency is included.',
+    'How well the tests themselves catch bugs (mutation scores per core module, `npm run mutate`): [mutation.md](mutation.md).',
     '',
   ];
   const body = sections.map((s) => `## ${s.title}\n\nCommand: \`${s.command}\`\n\n${s.markdown}\n`);

@@ -2,9 +2,11 @@
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { expect } from 'chai';
 import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import '../../functions/index.js';
 import { setChatRuntime } from '../../functions/faces/chatbot/entry.js';
+import { CHAT_MAX_BODY_BYTES } from '../../functions/faces/chatbot/handler.js';
 import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.js';
 import {
   kakaoBody,
@@ -69,15 +71,47 @@ describe('chatbot: served by functions-framework', () => {
   });
 
   it('never answers 5xx: unknown routes and malformed JSON get 4xx with a reason', async () => {
-    const unknown = await fetch(`${base}/`, { method: 'POST', body: 'hello' });
+    const unknown = await fetch(`${base}/`, { method: 'POST', body: '{"hello": 1}' });
     expect(unknown.status).to.equal(404);
     expect(((await unknown.json()) as { error: string }).error).to.match(/not a chat request/);
-    // functions-framework's JSON parser rejects the body before the function runs.
+    // The function reads its own body (functions-framework's parsers are off for it): its
+    // own short answer, never the framework's HTML page.
     const malformed = await fetch(`${base}/kakao`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET },
       body: '{"userRequest": ',
     });
     expect(malformed.status).to.equal(400);
+    kakaoResponseSchema.parse(await malformed.json());
+    const text = await fetch(`${base}/`, { method: 'POST', body: 'hello' });
+    expect(text.status).to.equal(400);
+    expect(((await text.json()) as { error: string }).error).to.match(/^malformed JSON: /);
+  });
+
+  it('refuses bodies over its limit, as sent or once decompressed, with 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
+    for (const path of ['/kakao', '/messenger', '/']) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: bomb,
+      });
+      expect(res.status, path).to.equal(413);
+      const body: unknown = await res.json();
+      if (path === '/kakao') kakaoResponseSchema.parse(body);
+      else
+        expect(body).to.deep.equal({
+          error: `body over ${CHAT_MAX_BODY_BYTES} bytes once decoded (gzip)`,
+        });
+    }
+    const plain = await fetch(`${base}/messenger`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(CHAT_MAX_BODY_BYTES + 1),
+    });
+    expect([plain.status, await plain.json()]).to.deep.equal([
+      413,
+      { error: `body over ${CHAT_MAX_BODY_BYTES} bytes` },
+    ]);
   });
 });

@@ -197,11 +197,99 @@ describe('events function: authentication', function () {
     );
   });
 
+  it('refuses signed deliveries outside the replay window of a source that signs a timestamp', async () => {
+    const secret = 'slackish-signing-secret';
+    const sources = {
+      slackish: {
+        hmac: {
+          header: 'x-signature',
+          prefix: 'v0=',
+          timestamp: { header: 'x-request-timestamp', signed: 'v0:{timestamp}:{body}' },
+        },
+        idField: 'id',
+      },
+    };
+    h = await startEventsHarness({
+      env: { EVENTS_SOURCES: JSON.stringify(sources), EVENTS_HMAC_SLACKISH: secret },
+    });
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const deliver = (id: string, ts: number | null, signedTs = ts, template = 'v0:T:B') => {
+      const body = JSON.stringify({ id, event_name: 'x' });
+      const signed = template.replace('T', String(signedTs)).replace('B', body);
+      const signature = 'v0=' + createHmac('sha256', secret).update(signed).digest('hex');
+      return h.send('/slackish', {
+        body,
+        contentType: JSON_TYPE,
+        headers: {
+          'x-signature': signature,
+          ...(ts === null ? {} : { 'x-request-timestamp': String(ts) }),
+        },
+      });
+    };
+    expect((await deliver('e1', now)).status).to.equal(200);
+    expect((await deliver('e2', now - 300)).status).to.equal(200);
+    expect((await deliver('e3', now + 300)).status).to.equal(200);
+    const refused = [
+      await deliver('e4', now - 301),
+      await deliver('e5', now + 400),
+      await deliver('e6', null),
+      // the timestamp is part of what is signed: changing it breaks the signature
+      await deliver('e7', now, now - 1000),
+      // a signature over the body alone is not one over timestamp and body
+      await deliver('e8', now, now, 'B'),
+    ];
+    expect(refused.map((r) => [r.status, r.json?.error])).to.deep.equal([
+      [401, 'timestamp 301 s old, outside the 300 s replay window'],
+      [401, 'timestamp 400 s ahead, outside the 300 s replay window'],
+      [401, 'no timestamp in seconds (x-request-timestamp)'],
+      [401, 'signature does not match the timestamp and body'],
+      [401, 'signature does not match the timestamp and body'],
+    ]);
+    expect(h.rejections().map((e) => [e.source, e.status])).to.deep.equal(
+      refused.map(() => ['slackish', 401]),
+    );
+    expect(await count()).to.equal(3);
+  });
+
+  it('takes the replay tolerance from the source configuration', async () => {
+    const sources = {
+      strict: {
+        hmac: { header: 'x-sig', timestamp: { header: 'x-ts', toleranceSeconds: 5 } },
+        idField: 'id',
+      },
+    };
+    h = await startEventsHarness({
+      env: { EVENTS_SOURCES: JSON.stringify(sources), EVENTS_HMAC_STRICT: 'k' },
+    });
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const send = (ts: number) => {
+      const body = JSON.stringify({ id: `s${ts}`, event_name: 'x' });
+      return h.send('/strict', {
+        body,
+        contentType: JSON_TYPE,
+        headers: {
+          'x-ts': String(ts),
+          'x-sig': createHmac('sha256', 'k').update(`${ts}.${body}`).digest('hex'),
+        },
+      });
+    };
+    expect((await send(now - 5)).status).to.equal(200);
+    const late = await send(now - 6);
+    expect([late.status, late.json?.error]).to.deep.equal([
+      401,
+      'timestamp 6 s old, outside the 5 s replay window',
+    ]);
+  });
+
   it('answers 503 (the sender retries) when the token secret cannot be read', async () => {
     h = await startEventsHarness({ env: { EVENTS_TOKEN_APPSFLYER: '' } });
     const reply = await h.send(`/appsflyer/${TOKENS.appsflyer}?appsflyer_id=1&event_name=x`);
-    expect(reply.status).to.equal(503);
+    expect([reply.status, reply.json]).to.deep.equal([
+      503,
+      { error: 'temporarily unable to authenticate; retry later' },
+    ]);
     const alert = h.logs.entries().find((e) => e.severity === 'ALERT');
+    expect(alert?.message).to.equal('cannot read the secrets of an events source; answering 503');
     expect(alert?.source).to.equal('appsflyer');
     expect(String(alert?.error)).to.include('EVENTS_TOKEN_APPSFLYER');
     expect(await count()).to.equal(0);

@@ -46,6 +46,15 @@ describe('events function: configuration and normalisation rules', function () {
     expect(bad({ p1: { token: { in: ['path'] }, types: { n: 'number' } } })).to.throw(/types.n/);
     expect(bad({ p1: { token: { in: ['path'] }, surprise: 1 } })).to.throw(/surprise/);
     expect(bad({})).to.throw(/at least one source/);
+    const window = (timestamp: unknown) => ({ p1: { hmac: { header: 'x-sig', timestamp } } });
+    expect(bad(window({ header: 'x-ts', signed: '{body}' }))).to.throw(
+      /\{timestamp\} and \{body\}/,
+    );
+    expect(bad(window({ header: 'x-ts', toleranceSeconds: 0 }))).to.throw(/toleranceSeconds/);
+    expect(
+      loadEventsConfig({ EVENTS_SOURCES: JSON.stringify(window({ header: 'x-ts' })) }).sources.p1
+        ?.hmac?.timestamp,
+    ).to.deep.equal({ header: 'x-ts', signed: '{timestamp}.{body}', toleranceSeconds: 300 });
     expect(() => loadEventsConfig({ EVENTS_SOURCES: '{nope' })).to.throw(/not JSON/);
     expect(() => loadEventsConfig({ EVENTS_MAX_BODY_BYTES: '0' })).to.throw(
       /EVENTS_MAX_BODY_BYTES/,

@@ -109,7 +109,12 @@ describe('events function: durability', function () {
       'events not stored; retry later',
     ]);
     const logged = h.logs.entries().find((e) => e.severity === 'ERROR');
-    expect(logged).to.include({ source: 'appsflyer', events: 1 });
+    expect(logged).to.include({
+      source: 'appsflyer',
+      events: 1,
+      message: 'events not stored; answering 503 so the sender retries',
+    });
+    expect(logged?.duration_ms).to.be.a('number').within(0, 60_000);
     expect(String(logged?.error)).to.include('UNAVAILABLE');
     for (const line of h.logs.lines) expect(line).not.to.include('af_purchase');
     queue.down = false;

@@ -201,5 +201,49 @@ describe('events function: content types and methods', function () {
       [404, null],
       [404, null],
     ]);
+    expect([put.json?.error, get.json?.error]).to.deep.equal([
+      'method PUT not allowed',
+      'method GET not allowed for this source',
+    ]);
+    // A method name is quoted at most 10 characters long.
+    const long = await h.send(AF, { method: 'UNSUBSCRIBE' });
+    expect([long.status, long.json?.error]).to.deep.equal([405, 'method UNSUBSCRIB not allowed']);
+    const deep = await h.send(`${AF}/extra?appsflyer_id=1`);
+    expect([deep.status, deep.json?.error]).to.deep.equal([404, 'unknown source']);
+    expect((await h.send('/events/')).json?.error).to.equal('unknown source');
+  });
+
+  it('logs each accepted delivery with its facts: labels, sizes, keys (at most 20), duration', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => appsflyerEvent({ appsflyer_id: `k${i}` }));
+    const type = `application/json; ${'x'.repeat(150)}`;
+    const reply = await h.send(AF, { body: JSON.stringify(many), contentType: type });
+    expect(reply.status).to.equal(200);
+    const line = h.logs.entries().find((e) => e.message === 'events accepted')!;
+    expect(line).to.include({ source: 'appsflyer', method: 'POST', events: 25, transport: 'json' });
+    expect(
+      line.function ?? (line['logging.googleapis.com/labels'] as Record<string, unknown>)?.function,
+    ).to.equal('events');
+    expect(String(line.content_type)).to.have.length(100);
+    expect(line.event_keys).to.deep.equal((reply.json?.event_keys as string[]).slice(0, 20));
+    expect(line.duration_ms).to.be.a('number').within(0, 60_000);
+    const refused = await h.send('/nosuchsource');
+    expect(refused.status).to.equal(404);
+    expect(h.rejections().at(-1)!.duration_ms).to.be.a('number').within(0, 60_000);
+  });
+
+  it('takes a query string exactly at the limit and refuses one byte more', async () => {
+    const limited = await startEventsHarness({ env: { EVENTS_MAX_BODY_BYTES: '100' } });
+    try {
+      const query = (n: number) => {
+        const head = `appsflyer_id=1&event_name=x&pad=`;
+        return head + 'p'.repeat(n - head.length);
+      };
+      const at = await limited.send(`${AF}?${query(100)}`);
+      expect(at.status).to.equal(200);
+      const over = await limited.send(`${AF}?${query(101)}`);
+      expect([over.status, over.json?.error]).to.deep.equal([413, 'query string over 100 bytes']);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventsHandler } from '../../functions/faces/events/handler.js';
+import { takeOverBodyParsing } from '../../functions/platform/http-body-takeover.js';
 import { FakeClock } from '../../functions/platform/clock.js';
 import { memorySink } from '../../functions/platform/logger.js';
 import {
@@ -137,6 +138,7 @@ export async function startEventsHarness(
     name,
     eventsHandler(() => services),
   );
+  takeOverBodyParsing(services.log);
   // Express logs every body-parser refusal to stderr unless its env is "test" (read once,
   // when the app is made); the fuzz suite provokes hundreds of them.
   const nodeEnv = process.env.NODE_ENV;

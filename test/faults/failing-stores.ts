@@ -54,3 +54,59 @@ export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawSto
     },
   };
 }
+
+/**
+ * A raw store whose `afterLines`-th line never lands until `release()`: the run writing it
+ * hangs there, as a run does whose instance is killed (never released) or stalls while a
+ * second delivery of its message runs (released afterwards). Only the first run is held.
+ */
+export function pausingRawStore(
+  inner: RawStore,
+  afterLines: number,
+): { store: RawStore; paused: Promise<void>; release(): void } {
+  let lines = 0;
+  let tripped = false;
+  let onPause: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const paused = new Promise<void>((ok) => (onPause = ok));
+  const gate = new Promise<void>((ok) => (release = ok));
+  const store: RawStore = {
+    kind: inner.kind,
+    describe: (p) => inner.describe(p),
+    read: (p) => inner.read(p),
+    list: (p) => inner.list(p),
+    async openWriter(path: string): Promise<RawObjectWriter> {
+      const writer = await inner.openWriter(path);
+      const held = !tripped;
+      return {
+        close: () => writer.close(),
+        abort: () => writer.abort(),
+        async writeLine(line: string) {
+          if (held && !tripped && ++lines >= afterLines) {
+            tripped = true;
+            onPause();
+            await gate;
+          }
+          await writer.writeLine(line);
+        },
+      };
+    },
+  };
+  return { store, paused, release: () => release() };
+}
+
+/** Self-check fault: every insertId random, as if rows had no stable identity. */
+export function randomInsertIds(inner: Warehouse): Warehouse {
+  let n = 0;
+  return {
+    kind: inner.kind,
+    ensureSchema: () => inner.ensureSchema(),
+    query: (sql, params) => inner.query(sql, params),
+    close: () => inner.close(),
+    insert: (def, rows) =>
+      inner.insert(
+        def,
+        rows.map((r) => ({ ...r, insert_id: `random-${++n}-${Math.random()}` })),
+      ),
+  };
+}

@@ -6,6 +6,7 @@ import type { Services } from '../../functions/platform/runtime.js';
 import type { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { partiallyFailingWarehouse, rawStoreFailingOnce } from './failing-stores.js';
 import { catalog } from '../../functions/sources/all.js';
+import type { InFlight } from './framework.js';
 
 export interface FaultTarget {
   sandbox: SpotifySandbox;
@@ -17,6 +18,7 @@ export interface SpotifyScenario {
   name: string;
   arm?: (h: FaultTarget) => void | Promise<void>;
   redeliveries?: number;
+  inFlight?: InFlight;
 }
 
 const error = (status: number, extra: Record<string, unknown> = {}) => ({
@@ -107,5 +109,10 @@ export function spotifyScenarios(target: {
       },
     },
     { name: 'Pub/Sub redelivery ×3', redeliveries: 3 },
+    { name: 'killed mid-run, redelivered', inFlight: { mode: 'killed', afterLines: 3 } },
+    {
+      name: 'held mid-run while a second delivery runs',
+      inFlight: { mode: 'overlapping', afterLines: 3 },
+    },
   ];
 }

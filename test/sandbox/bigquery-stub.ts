@@ -1,6 +1,7 @@
 // A BigQuery REST stand-in for the real @google-cloud/bigquery client. tabledata.insertAll
 // checks each row against the table's schema (from schemas/), answers per-row insertErrors
-// in the documented shape, deduplicates by insertId as streaming inserts do, and refuses
+// in the documented shape, deduplicates by insertId only as streaming inserts do (best
+// effort, within about a minute: a repeat after the window is stored again), and refuses
 // requests over 10 MB or 50,000 rows. jobs.query runs the SQL in DuckDB over what was
 // inserted, and answers with the documented schema + rows ({f: [{v}]}) shape.
 import type { TableDef } from '../../schemas/define.js';
@@ -63,16 +64,23 @@ function isJsonText(v: string): boolean {
   }
 }
 
+/** How long BigQuery remembers an insertId for dedup ("at least one minute", best effort). */
+export const DEDUP_WINDOW_MS = 60_000;
+
 export class BigQueryStub extends HttpSandbox {
   readonly inserts: InsertAllCall[] = [];
-  /** Rows accepted per table, by insertId (streaming dedup keeps the first). */
-  readonly stored = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Rows accepted per table, by insertId: the first copy and when it was accepted. */
+  readonly stored = new Map<string, Map<string, { json: Record<string, unknown>; at: number }>>();
+  /** Every accepted row per table, repeats after the dedup window included. */
+  readonly accepted = new Map<string, number>();
   readonly queries: Array<{ query: string; defaultDataset: unknown; parameters: unknown }> = [];
   private duck: Warehouse | null = null;
 
   constructor(
     readonly projectId: string,
     readonly dataset: string,
+    /** The clock the dedup window runs on (tests pass their fake clock). */
+    private readonly now: () => number = () => Date.now(),
   ) {
     super();
     const base = '/bigquery/v2/projects/:project';
@@ -112,13 +120,20 @@ export class BigQueryStub extends HttpSandbox {
       return [];
     });
     if (!anyBad || body.skipInvalidRows) {
-      const kept = this.stored.get(table.name) ?? new Map<string, Record<string, unknown>>();
+      const kept =
+        this.stored.get(table.name) ??
+        new Map<string, { json: Record<string, unknown>; at: number }>();
       const accepted: StoredRow[] = [];
+      const now = this.now();
       rows.forEach((r, i) => {
         const id = r.insertId ?? `auto-${this.inserts.length}-${i}`;
-        if (problems[i] || kept.has(id)) return;
-        kept.set(id, r.json ?? {});
-        accepted.push(fromInsertAll(table, r.json ?? {}, id));
+        const seen = kept.get(id);
+        if (problems[i] || (seen && now - seen.at < DEDUP_WINDOW_MS)) return;
+        kept.set(id, { json: r.json ?? {}, at: now });
+        const n = (this.accepted.get(table.name) ?? 0) + 1;
+        this.accepted.set(table.name, n);
+        // A repeat past the window is a second row (the mirror's key must differ).
+        accepted.push(fromInsertAll(table, r.json ?? {}, seen ? `${id}#${n}` : id));
       });
       this.stored.set(table.name, kept);
       if (accepted.length > 0) await (await this.warehouse()).insert(table, accepted);

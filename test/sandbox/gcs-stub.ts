@@ -76,9 +76,8 @@ export class GcsStub extends HttpSandbox {
     if (req.query.get('uploadType') !== 'multipart' || !name)
       return gcsError(400, 'only multipart uploads with a name are served here');
     const current = this.objects.get(name);
-    const precondition = req.query.get('ifGenerationMatch');
-    if (precondition !== null && Number(precondition) !== (current?.generation ?? 0))
-      return gcsError(412, 'At least one of the pre-conditions you specified did not hold.');
+    const refused = this.preconditionFailed(req, current);
+    if (refused) return refused;
     const [metadataPart, media] = multipartParts(req.bytes, String(req.headers['content-type']));
     const metadata = JSON.parse(metadataPart?.toString('utf8') ?? '{}') as {
       contentType?: string;
@@ -96,6 +95,22 @@ export class GcsStub extends HttpSandbox {
     return { status: 200, body: this.resource(stored) };
   }
 
+  /** ifGenerationMatch / ifGenerationNotMatch as Cloud Storage checks them (0 = no live object). */
+  private preconditionFailed(
+    req: SandboxRequest,
+    current: StoredObject | undefined,
+  ): SandboxAnswer | null {
+    const live = current?.generation ?? 0;
+    const match = req.query.get('ifGenerationMatch');
+    const notMatch = req.query.get('ifGenerationNotMatch');
+    if (
+      (match !== null && Number(match) !== live) ||
+      (notMatch !== null && Number(notMatch) === live)
+    )
+      return gcsError(412, 'At least one of the pre-conditions you specified did not hold.');
+    return null;
+  }
+
   private get(req: SandboxRequest, p: Record<string, string>): SandboxAnswer {
     const missing = this.checkBucket(p);
     if (missing) return missing;
@@ -103,6 +118,8 @@ export class GcsStub extends HttpSandbox {
     const generation = req.query.get('generation');
     if (!o || (generation !== null && Number(generation) !== o.generation))
       return gcsError(404, `No such object: ${this.bucket}/${p.name}`);
+    const refused = this.preconditionFailed(req, o);
+    if (refused) return refused;
     if (req.query.get('alt') === 'media')
       return {
         status: 200,

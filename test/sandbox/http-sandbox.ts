@@ -55,6 +55,10 @@ export interface LoggedRequest {
   query: Record<string, string>;
   status: number;
   faulted: boolean;
+  /** When it arrived, by `timeNow` (the harness's fake clock where one is wired). */
+  at: number;
+  /** The Retry-After (seconds) the answer asked for, if any. */
+  retryAfter?: number;
 }
 
 export class HttpSandbox {
@@ -72,6 +76,8 @@ export class HttpSandbox {
   protected contract: ContractCheck | null = null;
   private allowed: RegExp[] = [];
   url = '';
+  /** The clock requests are logged by (tests wire their fake clock). */
+  timeNow: () => number = () => Date.now();
 
   route(method: string, path: string, handler: Handler): this {
     const keys: string[] = [];
@@ -149,6 +155,7 @@ export class HttpSandbox {
       query: Object.fromEntries(url.searchParams),
       status: 0,
       faulted: false,
+      at: this.timeNow(),
     };
     this.log.push(entry);
 
@@ -200,6 +207,9 @@ export class HttpSandbox {
 
   private send(res: ServerResponse, entry: LoggedRequest, answer: SandboxAnswer): void {
     entry.status = answer.status;
+    const retryAfter = Number(answer.headers?.['retry-after']);
+    if (Number.isFinite(retryAfter) && answer.headers?.['retry-after'])
+      entry.retryAfter = retryAfter;
     const body = answer.rawBody ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
     res.writeHead(answer.status, {
       'content-type': 'application/json; charset=utf-8',

@@ -29,8 +29,11 @@ export interface SandboxHarness<S> {
   clock: FakeClock;
   logs: ReturnType<typeof memorySink>;
   dataDir: string;
-  /** Runs like a Pub/Sub delivery: a completed run id is acknowledged without running. */
-  run(message: JobMessage, runId?: string): Promise<RunSummary>;
+  /**
+   * Runs like a Pub/Sub delivery: a completed run id is acknowledged without running.
+   * `runTime` is the publish time (stable across redeliveries); default: now.
+   */
+  run(message: JobMessage, runId?: string, runTime?: Date): Promise<RunSummary>;
   /** Runs even if the run id completed (a rerun on request). */
   rerun(message: JobMessage, runId: string): Promise<RunSummary>;
   query(sql: string): Promise<Array<Record<string, unknown>>>;
@@ -92,11 +95,11 @@ export async function startSandboxHarness<S extends Sandbox>(options: {
     clock,
     logs,
     dataDir,
-    run: (message, runId) => {
+    run: (message, runId, runTime) => {
       const next = nextRunId(options.runIdPrefix);
       return runJobMessage(catalog, services, message, {
         runId: runId ?? next,
-        runTime: clock.now(),
+        runTime: runTime ?? clock.now(),
       });
     },
     rerun: (message, runId) =>

@@ -4,9 +4,15 @@
 // POST with {"userRequest": …} is Kakao; anything else gets 404 with the reason.
 // Never 5xx: Kakao gets a friendly text on any failure, Messenger a 200 (its retries could
 // not make a failed answer better) or 401 for a bad signature.
+// The body is read by this function within CHAT_MAX_BODY_BYTES as sent and once decoded
+// (platform/http-body.ts), before any secret is read: over it 413, and (except for Messenger,
+// which checks its signature first) not JSON 400, each with a short JSON (Kakao: a
+// Kakao-shaped answer) and a log line without the body.
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { isRecord } from '../../platform/fields.js';
-import { createLogger } from '../../platform/logger.js';
+import { readBody, readsOwnBody } from '../../platform/http-body.js';
+import { takeOverBodyParsing } from '../../platform/http-body-takeover.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
 import type { Language } from './config.js';
 import { checkKakaoAuth, kakaoQuestion, kakaoRequestSchema, kakaoResponse } from './kakao.js';
 import { receiveWebhook, verifySubscription, type WebResult } from './messenger.js';
@@ -32,9 +38,8 @@ function bodyValue(req: Pick<Request, 'body' | 'rawBody'>): unknown {
 function faceOf(
   req: Pick<Request, 'path' | 'method' | 'query' | 'headers' | 'body' | 'rawBody'>,
 ): Face | null {
-  const path = (req.path ?? '/').toLowerCase();
-  if (/\/kakao\/?$/.test(path)) return 'kakao';
-  if (/\/messenger\/?$/.test(path)) return 'messenger';
+  const byPath = pathFace(req);
+  if (byPath) return byPath;
   if (req.method === 'GET' && req.query && 'hub.mode' in req.query) return 'messenger';
   if (req.headers['x-hub-signature-256'] !== undefined) return 'messenger';
   const body = bodyValue(req);
@@ -119,10 +124,56 @@ async function messenger(rt: ChatRuntime, req: Request): Promise<WebResult> {
   }
 }
 
+/** Messenger and Kakao requests are a few KB; a quarter MiB leaves room for batched entries. */
+export const CHAT_MAX_BODY_BYTES = 256 * 1024;
+
+/** What is wrong with a non-empty body that should be JSON, or null. */
+function jsonProblem(body: Buffer): string | null {
+  if (body.length === 0) return null;
+  try {
+    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    return null;
+  } catch (error) {
+    if (error instanceof SyntaxError) return `malformed JSON: ${error.message.slice(0, 120)}`;
+    return 'body is not valid UTF-8';
+  }
+}
+
+function pathFace(req: Pick<Request, 'path'>): Face | null {
+  const path = (req.path ?? '/').toLowerCase();
+  if (/\/kakao\/?$/.test(path)) return 'kakao';
+  if (/\/messenger\/?$/.test(path)) return 'messenger';
+  return null;
+}
+
 /** The HTTP handler over a runtime made on first use. */
 export function chatbotHandler(runtime: () => ChatRuntime, fallbackLanguage: Language = 'ko') {
-  return async (req: Request, res: Response): Promise<void> => {
+  takeOverBodyParsing();
+  const logger = (): Logger => {
+    try {
+      return runtime().log;
+    } catch {
+      return createLogger();
+    }
+  };
+  const refuse = (res: Response, req: Request, status: 400 | 413 | 415, reason: string) => {
+    const face = pathFace(req);
+    logger().warn('chat request rejected', { face, status, reason, method: req.method });
+    send(
+      res,
+      face === 'kakao'
+        ? { status, body: kakaoResponse(textReply('unreadable'), fallbackLanguage, null) }
+        : { status, body: { error: reason } },
+    );
+  };
+  return readsOwnBody(async (req: Request, res: Response): Promise<void> => {
+    const read = await readBody(req, CHAT_MAX_BODY_BYTES, res);
+    if (!read.ok) return refuse(res, req, read.status, read.reason);
     const face = faceOf(req);
+    // Messenger verifies the signature over these bytes first: a signed body it cannot read
+    // is acknowledged with a reason (messenger.ts), an unsigned one refused with 401.
+    const problem = face === 'messenger' ? null : jsonProblem(read.body);
+    if (problem !== null) return refuse(res, req, 400, problem);
     if (face === null) {
       send(res, {
         status: 404,
@@ -144,5 +195,5 @@ export function chatbotHandler(runtime: () => ChatRuntime, fallbackLanguage: Lan
           : { status: 200, body: { ignored: 'internal error (logged)' } },
       );
     }
-  };
+  });
 }

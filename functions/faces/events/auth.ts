@@ -15,6 +15,8 @@ export interface Credentials {
   body: Buffer;
   rawQuery: string;
   method: string;
+  /** Now, for the replay window of sources that sign a timestamp. */
+  now: Date;
 }
 
 export type AuthVerdict = { ok: true } | { ok: false; reason: string };
@@ -49,6 +51,13 @@ export function signedBytes(c: Pick<Credentials, 'method' | 'body' | 'rawQuery'>
   return c.method === 'GET' ? Buffer.from(c.rawQuery, 'utf8') : c.body;
 }
 
+/** `template` with the timestamp and the bytes filled in (the bytes never re-encoded). */
+function withTimestamp(template: string, timestamp: string, bytes: Buffer): Buffer {
+  const [before = '', after = ''] = template.split('{body}');
+  const fill = (part: string) => Buffer.from(part.replace('{timestamp}', timestamp), 'utf8');
+  return Buffer.concat([fill(before), bytes, fill(after)]);
+}
+
 function verifySignature(
   hmac: NonNullable<SourceConfig['hmac']>,
   secrets: string[],
@@ -56,8 +65,25 @@ function verifySignature(
 ): AuthVerdict {
   const sent = header(c.headers, hmac.header)?.trim() ?? '';
   if (sent === '') return { ok: false, reason: `no signature (${hmac.header})` };
-  if (verifyHmac(signedBytes(c), sent, secrets, hmac)) return { ok: true };
-  return { ok: false, reason: 'signature does not match the body' };
+  const window = hmac.timestamp;
+  if (!window) {
+    if (verifyHmac(signedBytes(c), sent, secrets, hmac)) return { ok: true };
+    return { ok: false, reason: 'signature does not match the body' };
+  }
+  const timestamp = header(c.headers, window.header)?.trim() ?? '';
+  if (!/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: `no timestamp in seconds (${window.header})` };
+  const signed = withTimestamp(window.signed, timestamp, signedBytes(c));
+  if (!verifyHmac(signed, sent, secrets, hmac))
+    return { ok: false, reason: 'signature does not match the timestamp and body' };
+  // Checked after the signature: only a genuine (signed) old delivery is called a replay.
+  const skew = Math.round(c.now.getTime() / 1000 - Number(timestamp));
+  if (Math.abs(skew) > window.toleranceSeconds)
+    return {
+      ok: false,
+      reason: `timestamp ${skew > 0 ? `${skew} s old` : `${-skew} s ahead`}, outside the ${window.toleranceSeconds} s replay window`,
+    };
+  return { ok: true };
 }
 
 /** Checks the token and the signature a source is configured with; secrets come from the port. */

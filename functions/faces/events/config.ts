@@ -28,6 +28,26 @@ const tokenSchema = z.strictObject({
     .default('x-fanpulse-token'),
 });
 
+/**
+ * For senders that sign the send time with the body (Slack: `v0:{timestamp}:{body}`, Stripe
+ * style: `{timestamp}.{body}`): the signature covers `signed` with both filled in, and a
+ * delivery whose timestamp is further than `toleranceSeconds` from now is refused as a
+ * possible replay (docs/events.md, "Replay windows").
+ */
+const timestampSchema = z.strictObject({
+  /** Header with the send time, Unix seconds. */
+  header: z.string().regex(/^[a-z0-9-]+$/),
+  signed: z
+    .string()
+    .max(100)
+    .refine(
+      (t) => t.split('{body}').length === 2 && t.split('{timestamp}').length === 2,
+      'holds {timestamp} and {body} once each',
+    )
+    .default('{timestamp}.{body}'),
+  toleranceSeconds: z.number().int().min(1).max(86_400).default(300),
+});
+
 const hmacSchema = z.strictObject({
   /** Header with the signature of the raw body (of the raw query string for GET). */
   header: z.string().regex(/^[a-z0-9-]+$/),
@@ -35,6 +55,8 @@ const hmacSchema = z.strictObject({
   encoding: z.enum(['hex', 'base64']).default('hex'),
   /** Text before the digest, e.g. "sha256=". */
   prefix: z.string().max(20).default(''),
+  /** Set when the sender signs a timestamp too: the replay window. */
+  timestamp: timestampSchema.nullable().default(null),
 });
 
 const fieldType = z.enum(['string', 'int', 'float', 'bool', 'json'] satisfies FieldType[]);

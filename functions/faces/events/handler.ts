@@ -6,10 +6,13 @@
 //   charset 415 · empty/malformed body 400 · accepted and durable 200 · not durable 503
 //
 // Every rejection is logged with the source and the reason, never with the token, the
-// signature or the payload. functions-framework has parsed the body before this runs; a
-// JSON body it cannot parse is answered 400 by the framework itself (docs/events.md).
+// signature or the payload. The function reads its own body (platform/http-body.ts): the
+// framework's parsers are off for it, so a compressed body is never inflated past the
+// limit, and malformed JSON gets this function's JSON 400 and log line (docs/events.md).
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { errorMessage, failureKindOf } from '../../platform/errors.js';
+import { readBody, readsOwnBody } from '../../platform/http-body.js';
+import { takeOverBodyParsing } from '../../platform/http-body-takeover.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
 import type { Services } from '../../platform/runtime.js';
 import { processServices } from '../process-services.js';
@@ -70,7 +73,6 @@ interface Delivery {
   sourceConfig: SourceConfig;
   address: string | null;
   rawQuery: string;
-  declared: number;
   log: Logger;
   facts: Record<string, unknown>;
   started: number;
@@ -80,19 +82,25 @@ interface Delivery {
 export function eventsHandler(
   getServices: () => Services = () => processServices(eventsCatalog.schema),
 ): (req: Request, res: Response) => Promise<void> {
-  return async (req, res) => {
+  takeOverBodyParsing();
+  return readsOwnBody(async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     const ready = setUp(getServices, res);
     if (!ready) return;
     const d = readRequest(req, res, ready.services, ready.instance.config, started);
-    if (!d || refused(d) || !(await authenticated(d))) return;
+    if (!d || refused(d)) return;
+    // Read within the limit as sent and once decoded, before anything else looks at it.
+    const read = await readBody(req, d.config.maxBodyBytes, res);
+    if (!read.ok) return d.answer(read.status, read.reason);
+    d.body = read.body;
+    d.facts.bytes = read.body.length;
+    if (!(await authenticated(d))) return;
     const parsed = readPayloads(
       {
         method: d.method,
         contentType: req.header('content-type'),
         body: d.body,
         rawQuery: d.rawQuery,
-        declaredLength: Number.isFinite(d.declared) ? d.declared : 0,
       },
       d.config.maxPerRequest,
     );
@@ -102,7 +110,7 @@ export function eventsHandler(
       normaliseEvent(d.source, d.sourceConfig, p, parsed.transport, now),
     );
     await store(d, ready.instance.collector, events, parsed.transport);
-  };
+  });
 }
 
 /** The process's services and settings; misconfigured: 500, so senders keep the events. */
@@ -132,7 +140,7 @@ function readRequest(
   started: number,
 ): Delivery | null {
   const method = req.method.toUpperCase();
-  const body = req.rawBody ?? Buffer.alloc(0);
+  const body = Buffer.alloc(0);
   const { source, token } = route(req.path, config);
   const sourceConfig = Object.hasOwn(config.sources, source) ? config.sources[source] : undefined;
   const address = clientAddress(
@@ -173,7 +181,6 @@ function readRequest(
     sourceConfig,
     address,
     rawQuery: rawQueryOf(req.originalUrl ?? req.url),
-    declared: Number(req.header('content-length') ?? 0),
     log,
     facts,
     started,
@@ -181,7 +188,7 @@ function readRequest(
   };
 }
 
-/** Method, sender address and size limits; true when the request was answered. */
+/** Method, sender address and the query's size; true when the request was answered. */
 function refused(d: Delivery): boolean {
   const { method, sourceConfig, config } = d;
   if (!(sourceConfig.methods as readonly string[]).includes(method)) {
@@ -197,11 +204,6 @@ function refused(d: Delivery): boolean {
   }
   if (!addressAllowed(config.allowLists[d.source] ?? null, d.address)) {
     d.answer(403, 'sender address not allowed');
-    return true;
-  }
-  const size = Math.max(d.body.length, Number.isFinite(d.declared) ? d.declared : 0);
-  if (method === 'POST' && size > config.maxBodyBytes) {
-    d.answer(413, `body over ${config.maxBodyBytes} bytes`);
     return true;
   }
   if (d.rawQuery.length > config.maxBodyBytes) {
@@ -220,6 +222,7 @@ async function authenticated(d: Delivery): Promise<boolean> {
       body: d.body,
       rawQuery: d.rawQuery,
       method: d.method,
+      now: d.services.clock.now(),
     });
     if (!verdict.ok) d.answer(401, verdict.reason);
     return verdict.ok;
