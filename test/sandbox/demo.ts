@@ -7,6 +7,7 @@ import { createChatRuntime } from '../../functions/faces/chatbot/runtime.js';
 import type { Services } from '../../functions/platform/runtime.js';
 import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
+import { describeCliError } from '../../functions/cli/errors.js';
 import { formatTable } from '../../functions/cli/format.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
 import { SpotifySandbox } from './spotify/server.js';
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // One line that says what failed; the stack only when asked for.
+  console.error(`demo: ${describeCliError(error).line}`);
+  if (process.env.FANPULSE_LOG_LEVEL === 'DEBUG' && error instanceof Error)
+    console.error(error.stack);
   process.exitCode = 1;
 });
