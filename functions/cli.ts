@@ -1,30 +1,28 @@
 #!/usr/bin/env node
 // fanpulse command line: run jobs locally, replay raw data, query the local warehouse,
 // map raw answers, regenerate schemas. `fanpulse --help` lists everything.
-import { Command } from 'commander';
-import { registerCoreCommands } from './cli/commands.js';
-import { MapInputError } from './cli/map-file.js';
-import { registerPubSubCommands } from './cli/publish.js';
-import { registerChatCommand } from './cli/chat.js';
-import { registerDevCommand } from './cli/dev.js';
-import { FanpulseError } from './platform/errors.js';
+//
+// This entry loads nothing heavy: it reads `.env` (when present; variables already set win),
+// makes sure dist/ is not older than the sources (rebuilding if it is), and only then loads
+// the commands, so they always run the code that is on disk.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureFreshBuild } from './cli/freshness.js';
 
-const program = new Command('fanpulse')
-  .description(
-    'Spotify and Instagram ingestion into Cloud Storage and BigQuery (or a local folder and DuckDB)',
-  )
-  .showHelpAfterError();
-registerCoreCommands(program);
-registerPubSubCommands(program);
-registerDevCommand(program);
-registerChatCommand(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  const known =
-    error instanceof FanpulseError ||
-    error instanceof MapInputError ||
-    error instanceof SyntaxError;
-  console.error(`fanpulse: ${error instanceof Error ? error.message : String(error)}`);
-  if (!known && error instanceof Error && error.stack) console.error(error.stack);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const problem = (line: string) => {
+  console.error(`fanpulse: ${line}`);
   process.exitCode = 2;
-});
+};
+
+let ready = true;
+try {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+} catch (error) {
+  problem(`cannot read .env: ${error instanceof Error ? error.message : String(error)}`);
+  ready = false;
+}
+const stale = ready ? ensureFreshBuild(root, (line) => console.error(line)) : null;
+if (stale) problem(stale);
+else if (ready) await (await import('./cli/main.js')).main(process.argv, root);

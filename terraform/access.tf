@@ -7,7 +7,8 @@
 #   storage read-write|read storage.objectUser|objectViewer on the raw bucket
 #   warehouse write         <env>_rowInserter (custom role: stream rows, nothing else) on the dataset
 #   warehouse read          bigquery.dataViewer on the dataset
-#   queries                 bigquery.jobUser on the project (query jobs exist only per project)
+#   queries                 bigquery.jobUser on the project (query jobs exist only per project),
+#                           plus bigquery.dataViewer on the dataset for a writer that queries
 #   publishes T             pubsub.publisher on topic T
 #   secrets S               secretmanager.secretAccessor on secret S
 locals {
@@ -27,6 +28,8 @@ locals {
     [for k, f in local.functions : { function = k, role = local.storage_roles[f.storage], on = "bucket", target = "raw" } if f.storage != "none"],
     [for k, f in local.functions : { function = k, role = local.warehouse_roles[f.warehouse], on = "dataset", target = local.dataset_id } if f.warehouse != "none"],
     [for k, f in local.functions : { function = k, role = "roles/bigquery.jobUser", on = "project", target = var.project_id } if f.queries],
+    # A writer that also queries (spotifyJobs: the chatbot index snapshot) reads the dataset too.
+    [for k, f in local.functions : { function = k, role = "roles/bigquery.dataViewer", on = "dataset", target = local.dataset_id } if f.queries && f.warehouse == "write"],
     flatten([for k, f in local.functions : [for t in f.publishes : { function = k, role = "roles/pubsub.publisher", on = "topic", target = t }]]),
     flatten([for k, f in local.functions : [for s in f.secrets : { function = k, role = "roles/secretmanager.secretAccessor", on = "secret", target = s }]]),
   )

@@ -20,6 +20,10 @@ locals {
     instagramJobs = { max_instances = 1, concurrency = 1 }
     # Replays read whole days of raw objects.
     platformJobs = { memory = "1Gi", max_instances = 1, concurrency = 1 }
+    # 200 req/s: an answer from the index costs well under 1 ms of CPU, so one whole vCPU
+    # serves 80 requests at a time (slow live searches wait without holding a core); 1 GiB
+    # holds a 10,000-artist index (~250 MiB RSS measured) with room for the requests.
+    chatbot = { memory = "1Gi", cpu = "1", concurrency = 80, max_instances = 10, min_instances = var.chatbot_min_instances }
   }
 
   function_settings = {
@@ -56,6 +60,8 @@ locals {
       # The webhook answers only once Pub/Sub accepted the events: a short batch window keeps
       # that wait small (planners keep the default 20 ms, which packs more per request).
       k == "events" ? { FANPULSE_PUBSUB_BATCH_MS = "5" } : {},
+      # Express (functions-framework) answers errors without stack traces in production.
+      f.kind == "http" ? { NODE_ENV = "production" } : {},
       try(var.function_settings[k].env, {}),
     )
   }
@@ -98,7 +104,7 @@ resource "google_cloudfunctions2_function" "fn" {
     # project count as internal traffic.
     ingress_settings = each.value.kind == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
 
-    # Concurrent requests per instance (more than 1 needs at least 1 vCPU).
+    # Requests one instance serves at once (above 1 needs at least 1 vCPU).
     max_instance_request_concurrency = local.function_settings[each.key].concurrency
   }
 

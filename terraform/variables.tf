@@ -191,6 +191,17 @@ variable "function_settings" {
   }
 }
 
+variable "chatbot_min_instances" {
+  type        = number
+  description = "Chatbot instances kept warm (0: scale to zero; a cold start then loads the prebuilt index, well under the 4.5 s answer budget). Each warm instance (1 vCPU, 1 GiB) is billed all the time at the idle rate, about 13 USD a month (estimate: tier-1 idle rates of ~0.0000025 USD per vCPU-second and per GiB-second; check the Cloud Run pricing page for your region)."
+  default     = 0
+
+  validation {
+    condition     = var.chatbot_min_instances >= 0 && var.chatbot_min_instances <= 10
+    error_message = "chatbot_min_instances must be between 0 and 10."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "FANPULSE_LOG_LEVEL of every function."

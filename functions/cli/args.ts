@@ -1,6 +1,7 @@
 // Turns `--show-name "Data Hackers" limit=20 --terms '["a","b"]'` into job params:
 // kebab-case flags become camelCase keys; JSON arrays/objects are parsed, the rest stays a
-// string and the job's zod schema coerces it. A flag without a value is `true` (`--full`).
+// string and the job's zod schema coerces it (job-params.ts splits comma lists).
+import { UsageError } from './errors.js';
 
 export function camelCase(flag: string): string {
   return flag.replace(/^-+/, '').replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -28,11 +29,8 @@ export function parseParamArgs(args: readonly string[]): Record<string, unknown>
         params[camelCase(arg.slice(0, eq))] = value(arg.slice(eq + 1));
       } else {
         const next = args[i + 1];
-        // A bare flag is a switch (`--full`); the job's schema says whether it takes one.
-        if (next === undefined || next.startsWith('--')) {
-          params[camelCase(arg)] = 'true';
-          continue;
-        }
+        if (next === undefined || next.startsWith('--'))
+          throw new UsageError(`${arg} needs a value (${arg} value or ${arg}=value)`);
         params[camelCase(arg)] = value(next);
         i++;
       }
@@ -40,7 +38,7 @@ export function parseParamArgs(args: readonly string[]): Record<string, unknown>
       const eq = arg.indexOf('=');
       params[camelCase(arg.slice(0, eq))] = value(arg.slice(eq + 1));
     } else {
-      throw new Error(
+      throw new UsageError(
         `unexpected argument "${arg}": give parameters as --name value or name=value`,
       );
     }

@@ -9,6 +9,8 @@ import { realTimer, type Timer } from '../faces/chatbot/engine.js';
 import { createChatRuntime } from '../faces/chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
+import { UsageError } from './errors.js';
+import { cliLogSink } from './log-sink.js';
 
 interface ChatOptions {
   platform: string;
@@ -19,8 +21,8 @@ interface ChatOptions {
 
 export async function chatCommand(words: string[], options: ChatOptions): Promise<unknown> {
   if (options.platform !== 'kakao' && options.platform !== 'messenger')
-    throw new Error(`--platform must be kakao or messenger, not "${options.platform}"`);
-  const services = createServices({ sink: () => undefined, schema: catalog.schema });
+    throw new UsageError(`--platform must be kakao or messenger, not "${options.platform}"`);
+  const services = createServices({ sink: cliLogSink(), schema: catalog.schema });
   try {
     // No chat platform is waiting here: the CLI always waits for the index.
     const timer: Timer = (ms, kind, signal) =>

@@ -1,30 +1,37 @@
 // The core CLI commands: job, jobs, replay, query, map, schemas.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
-import type { RunSummary } from '../core/runner.js';
-import { runLocally } from '../core/local-runner.js';
 import type { Catalog } from '../core/catalog.js';
-import { createServices } from '../platform/runtime.js';
+import { runLocally } from '../core/local-runner.js';
+import { RUN_ID_PATTERN } from '../platform/queue.js';
+import { createServices, type Services } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
+import { UsageError } from './errors.js';
 import { formatNdjson, formatTable } from './format.js';
 import { syncGeneratedFiles } from './generated-files.js';
+import { formatParams, jobParamsFromCli, requireJob } from './job-params.js';
+import { cliLogSink } from './log-sink.js';
 import { mapFile } from './map-file.js';
 import { endProgress, progressPrinter } from './progress.js';
+import { formatSummary } from './summary.js';
+import { calendarDay, replaySelection } from './validate.js';
 
-function printSummary(summary: RunSummary): void {
-  const rows =
-    Object.entries(summary.rows)
-      .map(([t, n]) => `${t}=${n}`)
-      .join(' ') || 'none';
-  const calls =
-    Object.entries(summary.apiCalls)
-      .map(([s, n]) => `${s}=${n}`)
-      .join(' ') || '0';
-  console.error(
-    `${summary.outcome.toUpperCase()} ${summary.job} run ${summary.runId}: items=${summary.items} rows: ${rows}; api calls: ${calls}; ${summary.durationMs} ms` +
-      (summary.error ? `\n  ${summary.error}` : ''),
-  );
+/** Services for a CLI command: logs to stderr (readable on a terminal), never thrown away. */
+export function cliServices(): Services {
+  return createServices({ sink: cliLogSink(), schema: catalog.schema });
+}
+
+/** The run time of an earlier run, so a rerun names (and so rewrites) the same raw objects. */
+async function earlierRunTime(services: Services, runId: string): Promise<Date | undefined> {
+  const rows = await (
+    await services.warehouse()
+  ).query('SELECT min(collected_at) AS run_time FROM job_runs WHERE run_id = @run_id', {
+    run_id: runId,
+  });
+  const value = rows[0]?.run_time;
+  return typeof value === 'string' ? new Date(value) : undefined;
 }
 
 export async function runJobCommand(
@@ -32,18 +39,24 @@ export async function runJobCommand(
   args: string[],
   options: { runId?: string; json?: boolean; drain?: boolean },
 ): Promise<number> {
-  const services = createServices({ sink: () => undefined, schema: catalog.schema });
+  // Everything the user typed is checked before a service, file or socket is opened.
+  const job = requireJob(name);
+  const params = jobParamsFromCli(job, parseParamArgs(args));
+  if (options.runId !== undefined && !RUN_ID_PATTERN.test(options.runId))
+    throw new UsageError(`--run-id must match ${RUN_ID_PATTERN.source}, not "${options.runId}"`);
+  const services = cliServices();
   try {
-    const params = parseParamArgs(args);
+    const runTime = options.runId ? await earlierRunTime(services, options.runId) : undefined;
     const summaries = await runLocally(
       catalog,
       services,
       { job: name, params },
       {
         ...(options.runId ? { runId: options.runId, rerun: true } : {}),
+        ...(runTime ? { runTime } : {}),
         drain: options.drain !== false,
         onProgress: progressPrinter(),
-        onSummary: (s) => (endProgress(), printSummary(s)),
+        onSummary: (s) => (endProgress(), console.error(formatSummary(s))),
       },
     );
     if (options.json) console.log(JSON.stringify(summaries, null, 2));
@@ -53,22 +66,25 @@ export async function runJobCommand(
   }
 }
 
-/** What `fanpulse jobs` prints: every job of the catalogue with its schedules. */
+const PARAM_SYNTAX =
+  'Parameters are given as --name value or name=value; lists as a,b or as JSON (\'["a","b"]\').';
+
+/** What `fanpulse jobs` prints: every job of the catalogue with its parameters and schedules. */
 export function jobList(of: Pick<Catalog, 'jobs' | 'schedules'>): string {
   const lines: string[] = [];
   for (const job of of.jobs) {
-    lines.push(`${job.name}  (${job.source})`, `  ${job.description}`);
+    lines.push(`${job.name}  (${job.source})`, `  ${job.description}`, formatParams(job, '    '));
     for (const s of of.schedules().filter((x) => x.job === job.name))
       lines.push(`  schedule ${s.id}: "${s.cron}" ${s.timeZone} ${JSON.stringify(s.params)}`);
   }
-  return lines.join('\n');
+  return [...lines, '', PARAM_SYNTAX].join('\n');
 }
 
 export function registerCoreCommands(program: Command): void {
   registerJobCommand(program);
   program
     .command('jobs')
-    .description('list every job with its schedules')
+    .description('list every job with its parameters and schedules')
     .action(() => console.log(jobList(catalog)));
   registerReplayCommand(program);
   registerQueryCommand(program);
@@ -77,14 +93,14 @@ export function registerCoreCommands(program: Command): void {
 }
 
 function registerJobCommand(program: Command): void {
-  program
+  const job = program
     .command('job')
     .description(
       'run a job locally (and the jobs it fans out), e.g. job spotify.podcast_episodes --show-name "Data Hackers"',
     )
     .argument('<name>', 'job name; `fanpulse jobs` lists them')
-    .argument('[params...]', 'parameters as --name value or name=value (JSON for lists)')
-    .option('--run-id <id>', 'reuse a run id (a rerun rewrites the same raw objects and rows)')
+    .argument('[params...]', "the job's parameters (`fanpulse job <name> --help` lists them)")
+    .option('--run-id <id>', 'rerun this run id: rewrites its raw objects and rows')
     .option('--no-drain', 'do not run the jobs this one fans out')
     .option('--json', 'print the run summaries as JSON on stdout')
     .allowUnknownOption()
@@ -97,6 +113,7 @@ function registerJobCommand(program: Command): void {
         process.exitCode = await runJobCommand(name, params, options);
       },
     );
+  addJobHelp(job);
 }
 
 function registerReplayCommand(program: Command): void {
@@ -108,11 +125,15 @@ function registerReplayCommand(program: Command): void {
     .option('--source <source>', 'only this source, e.g. spotify')
     .option('--entity <entity>', 'only this entity, e.g. show_episodes')
     .option(
-      '--terms <json>',
-      "mention terms to apply to collected episodes instead of their runs' terms, e.g. '[\"Natura\"]'",
+      '--terms <list>',
+      "mention terms to apply to collected episodes instead of their runs' terms: a,b or JSON, e.g. '[\"Natura\"]'",
     )
     .action(
       async (o: { from: string; to: string; source?: string; entity?: string; terms?: string }) => {
+        calendarDay('--from', o.from);
+        calendarDay('--to', o.to);
+        if (o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
+        replaySelection(o.source, o.entity);
         process.exitCode = await runJobCommand(
           'platform.replay',
           Object.entries(o).flatMap(([k, v]) => [`--${k}`, v]),
@@ -129,7 +150,14 @@ function registerQueryCommand(program: Command): void {
     .argument('<sql>', 'the query, e.g. "SELECT count(*) FROM latest_spotify_episodes"')
     .option('--json', 'NDJSON output instead of a table')
     .action(async (sql: string, o: { json?: boolean }) => {
-      const services = createServices({ sink: () => undefined, schema: catalog.schema });
+      if (sql.trim() === '') throw new UsageError('give the SQL to run, e.g. "SELECT 1"');
+      const services = cliServices();
+      const { warehouse, duckdbPath, dataDir } = services.config;
+      // Opening DuckDB would create an empty warehouse where there is none (a mistyped folder).
+      if (warehouse === 'duckdb' && !existsSync(duckdbPath))
+        throw new UsageError(
+          `no warehouse at ${duckdbPath}: run a job first (npm run demo), or set FANPULSE_DATA_DIR (now ${dataDir}) to the folder that holds it`,
+        );
       try {
         const rows = await (await services.warehouse()).query(sql);
         console.log(o.json ? formatNdjson(rows) : formatTable(rows));
@@ -147,7 +175,13 @@ function registerMapCommand(program: Command): void {
     .argument('<file>', 'a landed raw .ndjson(.gz) object or one JSON answer')
     .option('--context <json>', 'context for a bare answer, e.g. {"show_id":"..."}', '{}')
     .action(async (entity: string, file: string, o: { context: string }) => {
-      const result = await mapFile(entity, file, JSON.parse(o.context) as Record<string, unknown>);
+      let context: Record<string, unknown>;
+      try {
+        context = JSON.parse(o.context) as Record<string, unknown>;
+      } catch {
+        throw new UsageError(`--context must be a JSON object, not ${o.context}`);
+      }
+      const result = await mapFile(entity, file, context);
       for (const { table, row } of result.rows) console.log(JSON.stringify({ table, ...row }));
       if (Object.keys(result.quality).length > 0)
         console.error(`quality: ${JSON.stringify(result.quality)}`);
@@ -173,4 +207,14 @@ function registerSchemasCommand(program: Command): void {
       );
       if (o.check && stale.length) process.exitCode = 1;
     });
+}
+
+/** `job <name> --help` ends with that job's parameters (commander has parsed the name). */
+export function addJobHelp(command: Command): void {
+  command.addHelpText('after', (context) => {
+    const name = context.command.args[0];
+    const job = catalog.findJob(name ?? '');
+    if (!job) return `\n${PARAM_SYNTAX} \`fanpulse job <name> --help\` lists a job's parameters.`;
+    return `\n${job.name}: ${job.description}\nParameters:\n${formatParams(job)}\n${PARAM_SYNTAX}`;
+  });
 }

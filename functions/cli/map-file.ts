@@ -7,13 +7,14 @@ import { catalog } from '../sources/all.js';
 import { parseRawObjectPath, rawLineSchema, type RawLine } from '../platform/raw-landing.js';
 import { QualityCounters } from '../platform/quality.js';
 import { isRecord } from '../platform/fields.js';
+import { UsageError } from './errors.js';
 
 export interface MapResult {
   rows: Array<{ table: string; row: Record<string, unknown> }>;
   quality: Record<string, number>;
 }
 
-export class MapInputError extends Error {}
+export class MapInputError extends UsageError {}
 
 /** The Spotify object type each by-id entity maps, and the item type of each page entity. */
 const SPOTIFY_TYPES: Readonly<Record<string, { body?: string; items?: string }>> = {

@@ -12,8 +12,13 @@ import { createServices } from '../platform/runtime.js';
 import { RUN_ID_ATTRIBUTE } from '../faces/pubsub/republish.js';
 import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
+import { addJobHelp } from './commands.js';
+import { UsageError } from './errors.js';
 import { syncGeneratedFiles } from './generated-files.js';
+import { jobParamsFromCli, requireJob } from './job-params.js';
+import { answers } from './ports.js';
 import { LOCAL_PROJECT } from './local-project.js';
+import { isoTime } from './validate.js';
 
 export interface PublishCommandOptions {
   runId?: string;
@@ -40,6 +45,18 @@ export async function publishJob(
   options: PublishCommandOptions = {},
 ): Promise<{ messageId: string; topic: string; message: JobMessage }> {
   const env = options.env ?? process.env;
+  // Every value is checked before anything is contacted.
+  const notBefore = options.notBefore ? isoTime('--not-before', options.notBefore) : undefined;
+  const message: JobMessage = {
+    job: name,
+    params: jobParamsFromCli(requireJob(name), parseParamArgs(args)),
+    requestedAt: new Date().toISOString(),
+    ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
+  };
+  // Rejects what a subscriber would reject here instead of in the function's logs.
+  parseJobMessage(catalog, message);
+  const attributes = attributesFrom(options.attribute);
+  if (options.runId) attributes[RUN_ID_ATTRIBUTE] = options.runId;
   const project =
     env.GOOGLE_CLOUD_PROJECT ?? (env.PUBSUB_EMULATOR_HOST ? LOCAL_PROJECT : undefined);
   if (!project) {
@@ -47,16 +64,15 @@ export async function publishJob(
       'set GOOGLE_CLOUD_PROJECT (or PUBSUB_EMULATOR_HOST for the emulator) to publish',
     );
   }
-  const message: JobMessage = {
-    job: name,
-    params: parseParamArgs(args),
-    requestedAt: new Date().toISOString(),
-    ...(options.notBefore ? { notBefore: new Date(options.notBefore).toISOString() } : {}),
-  };
-  // Rejects unknown jobs and bad params here instead of in the function's logs.
-  parseJobMessage(catalog, message);
-  const attributes = attributesFrom(options.attribute);
-  if (options.runId) attributes[RUN_ID_ATTRIBUTE] = options.runId;
+  // Without this, the client retries for over a minute and prints pages of gRPC errors.
+  const emulator = env.PUBSUB_EMULATOR_HOST;
+  if (emulator && !(await answers(emulator)))
+    throw new UsageError(
+      `nothing answers at PUBSUB_EMULATOR_HOST=${emulator}: is \`npm run dev\` running?`,
+    );
+  // A laptop talking to the emulator is not on GCE: without this, the auth library probes
+  // the metadata server and prints a MetadataLookupWarning on every publish.
+  if (emulator) process.env.METADATA_SERVER_DETECTION ??= 'none';
   const services = createServices({
     env: { ...env, FANPULSE_QUEUE: 'pubsub', GOOGLE_CLOUD_PROJECT: project },
     sink: () => undefined,
@@ -72,7 +88,7 @@ export async function publishJob(
 }
 
 export function registerPubSubCommands(program: Command): void {
-  program
+  const publish = program
     .command('publish')
     .description(
       'publish a job message to its Pub/Sub topic (the emulator when PUBSUB_EMULATOR_HOST is set), e.g. publish spotify.podcast_shows --term "data hackers"',
@@ -95,6 +111,7 @@ export function registerPubSubCommands(program: Command): void {
         `published ${published.message.job} to ${published.topic} as message ${published.messageId}`,
       );
     });
+  addJobHelp(publish);
 
   program
     .command('schedules')

@@ -20,6 +20,8 @@ export interface LocalRunOptions {
   onSummary?: (summary: RunSummary) => void;
   /** Run the first job even if its run id already completed (an explicit rerun). */
   rerun?: boolean;
+  /** Run time of the first job (a rerun keeps the original's, so raw object names match). */
+  runTime?: Date;
 }
 
 export async function runLocally(
@@ -38,7 +40,7 @@ export async function runLocally(
     const next = pending.shift()!;
     const summary = await runJobMessage(catalog, services, next.message, {
       runId: next.runId,
-      runTime: services.clock.now(),
+      runTime: (summaries.length === 0 ? options.runTime : undefined) ?? services.clock.now(),
       rerun: summaries.length === 0 && options.rerun === true,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -58,9 +58,10 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
     secrets: [...source.secrets],
     // Platform jobs (replay) read raw objects; all keep run state in the same bucket.
     storage: 'read-write',
-    // Job runs stream rows (RowWriter → Warehouse.insert) and never query.
+    // Job runs stream rows (RowWriter → Warehouse.insert); only spotify.chatbot_index
+    // (functions/sources/spotify/chatbot/) queries, to build the chatbot's index snapshot.
     warehouse: 'write',
-    queries: false,
+    queries: source.name === 'spotify',
     public: false,
   }));
   return [
@@ -70,13 +71,14 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
       id: 'chatbot',
       kind: 'http',
       description:
-        'Music chatbot webhook (Kakao i OpenBuilder skill, Facebook Messenger); answers from the warehouse and queues collect jobs for unknown artists.',
+        'Music chatbot webhook (Kakao i OpenBuilder skill, Facebook Messenger); answers from the prebuilt artist index (the warehouse as fallback) and queues collect jobs for unknown artists.',
       consumes: null,
       publishes: [topicForJob('spotify.any', '')],
       secrets: [...CHATBOT_SECRET_IDS],
-      storage: 'none',
+      // Reads the index snapshot; writes resolved names and per-day collect markers.
+      storage: 'read-write',
       warehouse: 'read',
-      // The artist index (functions/chatbot/index-loader.ts) is built from queries.
+      // Without a snapshot, the artist index is built from queries (index-loader.ts).
       queries: true,
       public: true,
     },

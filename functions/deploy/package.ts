@@ -140,7 +140,9 @@ export function stagedPackageJson(source: unknown, runtime: Set<string>): Staged
     private: true,
     type: 'module',
     main: STAGED_MAIN,
-    engines: pkg.engines ?? { node: '>=22' },
+    // The functions run on the nodejs24 runtime; the repository's own engines only say what
+    // can run npm (the scripts bring Node 24 as a devDependency).
+    engines: { node: '>=24' },
     scripts: {
       // Empty: the Node.js buildpack skips the build step (dist/ is already compiled).
       'gcp-build': '',

@@ -28,7 +28,15 @@ async function main(): Promise<void> {
   for (const name of names) {
     process.stderr.write(`bench ${name}...\n`);
     const started = performance.now();
-    const section = await (await areas[name]!()).bench.run();
+    // Some areas measure for a minute or more: say that they are still at it.
+    const ticker = setInterval(
+      () =>
+        process.stderr.write(
+          `bench ${name}: still measuring (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+        ),
+      10_000,
+    );
+    const section = await (await areas[name]!()).bench.run().finally(() => clearInterval(ticker));
     sections.push(section);
     process.stderr.write(
       `bench ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,

@@ -23,10 +23,15 @@ export interface FilledWarehouse {
   env: Record<string, string>;
 }
 
+/**
+ * `snapshot: true` also runs spotify.chatbot_index after the catalogue, as the schedule does
+ * in the cloud, so a chatbot process starts from the prebuilt index.
+ */
 export async function fillWarehouse(
   catalogue: Catalogue,
   artists: readonly unknown[],
   params: Record<string, unknown> = {},
+  { snapshot = false }: { snapshot?: boolean } = {},
 ): Promise<FilledWarehouse> {
   const sandbox = new SpotifySandbox({ tier: 'development' });
   installCatalogue(sandbox, catalogue);
@@ -43,14 +48,15 @@ export async function fillWarehouse(
     [
       join(process.cwd(), 'dist/test/chatbot/warehouse-file.js'),
       JSON.stringify({ artists, ...params }),
+      String(snapshot),
     ],
     { env: { ...process.env, ...env }, maxBuffer: 1 << 20 },
   );
   return { sandbox, dataDir, env };
 }
 
-async function child(paramsJson: string): Promise<void> {
-  const services = createServices({ sink: () => undefined });
+async function child(paramsJson: string, snapshot: boolean): Promise<void> {
+  const services = createServices({ sink: () => undefined, schema: catalog.schema });
   try {
     const runs = await runLocally(
       catalog,
@@ -60,13 +66,20 @@ async function child(paramsJson: string): Promise<void> {
     );
     const failed = runs.filter((r) => r.outcome !== 'succeeded');
     if (failed.length > 0) throw new Error(`catalogue jobs failed: ${JSON.stringify(failed[0])}`);
+    if (snapshot) {
+      const [run] = await runLocally(catalog, services, {
+        job: 'spotify.chatbot_index',
+        params: {},
+      });
+      if (run?.outcome !== 'succeeded') throw new Error(`index job failed: ${JSON.stringify(run)}`);
+    }
   } finally {
     await services.close();
   }
 }
 
 if (process.argv[1]?.endsWith('warehouse-file.js') && process.argv[2]) {
-  child(process.argv[2]).catch((error: unknown) => {
+  child(process.argv[2], process.argv[3] === 'true').catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

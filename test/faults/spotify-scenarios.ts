@@ -75,7 +75,7 @@ export function spotifyScenarios(target: {
     },
     {
       name: 'timeout',
-      arm: (h) => h.sandbox.inject({ path, delayMs: 700, answer: { status: 200, body: {} } }),
+      arm: (h) => h.sandbox.inject({ path, delayMs: 3000, answer: { status: 200, body: {} } }),
     },
     { name: 'connection reset', arm: (h) => h.sandbox.inject({ path, times: 2, reset: true }) },
     {

@@ -57,13 +57,13 @@ describe('layout: typed fan-out', () => {
       new FakeClock('2026-11-20T10:00:00Z'),
       createLogger({ sink: logs.sink }),
     );
-    expect(await collect({ id: ARTIST, name: 'BTS' })).to.equal(true);
+    expect(await collect({ id: ARTIST, name: 'BTS' })).to.equal('published');
     const [published] = queue.take();
     expect(parseJobMessage(catalog, published!.message).params).to.deep.include({
       artists: [{ name: 'BTS', id: ARTIST }],
       maxArtists: 1,
     });
-    expect(await collect({ id: ARTIST, name: '   ' })).to.equal(false);
+    expect(await collect({ id: ARTIST, name: '   ' })).to.equal('failed');
     expect(queue.take()).to.deep.equal([]);
     expect(logs.entries().map((e) => e.message)).to.include(
       'collect job not published: invalid params',

@@ -7,6 +7,7 @@ import { createChatRuntime } from '../../functions/faces/chatbot/runtime.js';
 import type { Services } from '../../functions/platform/runtime.js';
 import { runLocally } from '../../functions/core/local-runner.js';
 import { createServices } from '../../functions/platform/runtime.js';
+import { describeCliError } from '../../functions/cli/errors.js';
 import { formatTable } from '../../functions/cli/format.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
 import { SpotifySandbox } from './spotify/server.js';
@@ -30,6 +31,14 @@ async function artistsAndChat(services: Services): Promise<void> {
     `\nspotify.artist_catalog for ${ARTISTS.join(', ')}: ${summaries.length} jobs (${failed} not succeeded), ${calls} API calls`,
   );
   console.log(`  rows: ${JSON.stringify(rows)}`);
+  // As the schedule does in the cloud: the chatbot's prebuilt index, after the catalogue.
+  const [index] = await runLocally(catalog, services, {
+    job: 'spotify.chatbot_index',
+    params: {},
+  });
+  console.log(
+    `\nspotify.chatbot_index: ${index?.outcome ?? 'not run'}, ${JSON.stringify(index?.details ?? {})}`,
+  );
   // The CLI waits for the artist index instead of answering "one moment" as a webhook would.
   const timer: Timer = () => new Promise(() => undefined);
   const chat = createChatRuntime(services, { timer, liveSearch: null });
@@ -53,7 +62,7 @@ async function main(): Promise<void> {
   installCatalogue(sandbox, knownCatalogue());
   await sandbox.start();
   const env = { ...process.env, ...sandbox.env(), SPOTIFY_MARKET: 'BR', FANPULSE_BACKEND: 'local' };
-  const services = createServices({ env, sink: () => undefined });
+  const services = createServices({ env, sink: () => undefined, schema: catalog.schema });
   console.log(
     `Spotify sandbox (${sandbox.tier} tier) on ${sandbox.url}; data in ${services.config.dataDir}/\n`,
   );
@@ -94,6 +103,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // One line that says what failed; the stack only when asked for.
+  console.error(`demo: ${describeCliError(error).line}`);
+  if (process.env.FANPULSE_LOG_LEVEL === 'DEBUG' && error instanceof Error)
+    console.error(error.stack);
   process.exitCode = 1;
 });

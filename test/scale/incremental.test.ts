@@ -72,8 +72,8 @@ describe('incremental catalogue collection', function () {
     }
   });
 
-  it('`--full` on the command line asks for a full refresh', () => {
-    const params = parseParamArgs(['--full', '--max-artists', '3']);
+  it('`--full true` on the command line asks for a full refresh', () => {
+    const params = parseParamArgs(['--full', 'true', '--max-artists', '3']);
     expect(artistCatalogParams.parse(params)).to.deep.include({ full: true, maxArtists: 3 });
     expect(artistCatalogParams.parse(parseParamArgs([])).full).to.equal(false);
   });

@@ -1,13 +1,16 @@
-// The real gcloud Pub/Sub emulator for integration tests: started on a free loopback port,
-// stopped by its process group id. A missing gcloud or Java makes the caller's suite fail
-// (never skip), as CI must notice.
+// The real gcloud Pub/Sub emulator for integration tests: ONE emulator per test process,
+// started on a free loopback port by the first suite that asks and stopped after the last
+// (root-hooks.ts), since every start costs a JVM boot. Each suite gets its own project id,
+// so topics and subscriptions of different suites never meet. A missing gcloud or Java makes
+// the caller's suite fail (never skip), as CI must notice.
 import { createServer } from 'node:net';
-import { startEmulatorProcess } from '../../functions/cli/dev.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../functions/cli/dev.js';
 
 export interface RunningEmulator {
   /** host:port for PUBSUB_EMULATOR_HOST and the clients' apiEndpoint. */
   host: string;
   projectId: string;
+  /** Releases this suite's use; the shared emulator stops after the last suite. */
   stop(): Promise<void>;
 }
 
@@ -19,16 +22,31 @@ export async function freeLoopbackPort(): Promise<number> {
   return port;
 }
 
-export async function startPubSubEmulator(projectId = 'fanpulse-test'): Promise<RunningEmulator> {
-  const port = await freeLoopbackPort();
-  const process = await startEmulatorProcess(port, projectId, 90_000);
+let shared: Promise<EmulatorProcess> | null = null;
+let running: EmulatorProcess | null = null;
+let suites = 0;
+
+export async function startPubSubEmulator(projectId?: string): Promise<RunningEmulator> {
+  suites += 1;
+  shared ??= freeLoopbackPort()
+    .then((port) => startEmulatorProcess(port, 'fanpulse-test', 90_000))
+    .then((emulator) => (running = emulator))
+    .catch((error: unknown) => {
+      shared = null; // the next suite tries again (and fails on its own)
+      throw error;
+    });
+  const emulator = await shared;
   return {
-    host: process.host,
-    projectId,
-    stop: async () => {
-      process.stop();
-      // The emulator's JVM takes a moment to release the port; callers use fresh ports anyway.
-      await new Promise((ok) => setTimeout(ok, 200));
-    },
+    host: emulator.host,
+    projectId: projectId ?? `fanpulse-test-${suites}`,
+    stop: async () => undefined,
   };
 }
+
+/** Stops the shared emulator (after all suites; also on exit, whatever ends the process). */
+export function stopSharedEmulator(): void {
+  running?.stop();
+  running = null;
+  shared = null;
+}
+process.once('exit', stopSharedEmulator);

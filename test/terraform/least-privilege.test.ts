@@ -31,6 +31,7 @@ function grantsFromManifest(): Grant[] {
     if (f.warehouse === 'write') add(ROW_INSERTER, 'dataset', 'fanpulse');
     if (f.warehouse === 'read') add('roles/bigquery.dataViewer', 'dataset', 'fanpulse');
     if (f.queries) add('roles/bigquery.jobUser', 'project', PROJECT);
+    if (f.queries && f.warehouse === 'write') add('roles/bigquery.dataViewer', 'dataset', 'fanpulse');
     for (const t of f.publishes) add('roles/pubsub.publisher', 'topic', t);
     for (const s of f.secrets) add('roles/secretmanager.secretAccessor', 'secret', s);
   }
@@ -64,10 +65,11 @@ describe('terraform: each function gets what the deploy manifest says it does, n
     const expected = grantsFromManifest();
     expect(Object.keys(computed).sort()).to.deep.equal(expected.map(key).sort());
     for (const g of expected) expect(computed[key(g)], key(g)).to.deep.equal(g);
-    // The narrowing the manifest asks for: only the chatbot queries; job functions only
-    // stream rows; nobody gets dataEditor or a project-wide BigQuery data role.
+    // The narrowing the manifest asks for: only the chatbot and the Spotify jobs (the
+    // chatbot index snapshot) query; other job functions only stream rows; nobody gets
+    // dataEditor or a project-wide BigQuery data role.
     const queriers = expected.filter((g) => g.role === 'roles/bigquery.jobUser').map((g) => g.function);
-    expect(queriers).to.deep.equal(['chatbot']);
+    expect([...queriers].sort()).to.deep.equal(['chatbot', 'spotifyJobs']);
     const roles = Object.values(computed).map((g) => g.role);
     expect(roles).not.to.include('roles/bigquery.dataEditor');
     for (const g of Object.values(computed)) {

@@ -3,28 +3,38 @@
 // Names are matched on three keys: the normalised name (case, accents, width folded; Hangul
 // kept), a compact key (letters and digits only) and aliases (names the collectors resolved
 // by search, names as credited on tracks).
-import type { ArtistView, SimilarView, TrackView, TracksBasis } from './reply.js';
+import {
+  EXCLUDED_NAMES,
+  isVariousArtists,
+  nameKeys,
+  VARIOUS_ARTISTS_ID,
+  type IndexArtist,
+  type IndexData,
+  type NameKeys,
+} from '../../sources/spotify/chatbot/model.js';
+import type { SimilarView } from './reply.js';
+import { stripRequestPhrases } from './phrases.js';
 import { SimilarityGraph, type SimilarSubject } from './similar.js';
 import { bigrams, compactKey, dice, nameKey } from './text.js';
 
-export interface IndexArtist extends ArtistView {
-  tracks: TrackView[];
-  tracksBasis: TracksBasis;
-  /** A profile was collected (else only known from track credits). */
-  hasProfile: boolean;
-}
-
-export interface IndexData {
-  artists: IndexArtist[];
-  aliases: Array<{ name: string; artistId: string }>;
-  collaborations: Array<{ a: string; b: string; sharedTracks: number }>;
-  compilations: Array<{ albumId: string; artistIds: string[] }>;
-}
+export {
+  isVariousArtists,
+  nameKeys,
+  VARIOUS_ARTISTS_ID,
+  type IndexArtist,
+  type IndexData,
+  type NameKeys,
+} from '../../sources/spotify/chatbot/model.js';
 
 /** Words around a name in a chat message ("BTS 노래 추천해줘", "songs by IU"). */
 const MAX_NGRAM = 6;
 const KOREAN_PARTICLES = /(의|은|는|이랑|랑|하고|을|를|와|과|가)$/u;
-const EXCLUDED_NAMES = new Set(['various artists', 'various', 'verschiedene interpreten']);
+/** Words that alone never name an artist inside a sentence ("BTS and Coldplay"). */
+const FILLER = new Set(
+  'a an and or the of by to me my i you is are what who like with from for in on vs x 와 과 랑 하고 이랑 그리고 또는 아니면 노래 곡 음악'.split(
+    ' ',
+  ),
+);
 
 /** Three-way order of strings by code units: deterministic tie-breaks. */
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -54,16 +64,13 @@ export class ArtistIndex {
     for (const a of ordered) {
       if (this.byId.has(a.id)) continue;
       this.byId.set(a.id, a);
-      const key = nameKey(a.name);
-      this.keyOf.set(a.id, key);
-      setOnce(this.exact, key, a.id);
-      setOnce(this.compact, compactKey(a.name), a.id);
+      const keys = a.keys ?? nameKeys(a.name);
+      this.keyOf.set(a.id, keys.name);
+      if (a.id === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(keys.name)) continue;
+      setOnce(this.exact, keys.name, a.id);
+      setOnce(this.compact, keys.compact, a.id);
     }
-    for (const { name, artistId } of data.aliases) {
-      if (!this.byId.has(artistId)) continue;
-      setOnce(this.alias, nameKey(name), artistId);
-      setOnce(this.alias, compactKey(name), artistId);
-    }
+    for (const { name, artistId, keys } of data.aliases) this.learn(name, artistId, keys);
     const subjects = new Map<string, SimilarSubject>();
     for (const a of this.byId.values()) {
       const key = this.keyOf.get(a.id)!;
@@ -72,7 +79,7 @@ export class ArtistIndex {
         key,
         genres: a.genres,
         popularity: a.popularity,
-        excluded: EXCLUDED_NAMES.has(key),
+        excluded: a.id === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(key),
       });
     }
     this.graph = new SimilarityGraph(subjects, data.collaborations, data.compilations);
@@ -86,24 +93,61 @@ export class ArtistIndex {
     return this.byId.get(id);
   }
 
-  /** The artist a message names: the whole message, else the longest name inside it. */
+  /** The artist a message names (the first, when it names several). */
   find(text: string): IndexArtist | undefined {
+    return this.resolve(text)[0];
+  }
+
+  /**
+   * The artists a message names: the whole message, else the message without request
+   * words ("노래 추천해줘", "songs like"), else the longest names inside it that do not
+   * overlap. Several distinct artists ("BTS and Coldplay") come back in message order.
+   */
+  resolve(text: string): IndexArtist[] {
     const whole = this.lookup(text, true);
-    if (whole) return whole;
-    const tokens = nameKey(text).split(' ').filter(Boolean);
-    let best: { id: string; length: number } | undefined;
+    if (whole) return [whole];
+    const stripped = stripRequestPhrases(text);
+    if (stripped !== text) {
+      const named = this.lookup(stripped, true);
+      if (named) return [named];
+    }
+    const tokens = nameKey(stripped).split(' ').filter(Boolean);
+    const found: Array<{ id: string; start: number; end: number; length: number }> = [];
     for (let n = Math.min(MAX_NGRAM, tokens.length); n >= 1; n -= 1) {
       for (let i = 0; i + n <= tokens.length; i += 1) {
         const phrase = tokens.slice(i, i + n).join(' ');
+        if (n === 1 && FILLER.has(phrase)) continue;
         for (const candidate of [phrase, phrase.replace(KOREAN_PARTICLES, '')]) {
-          const found = this.lookup(candidate, false);
+          const hit = this.lookup(candidate, false);
           const length = compactKey(candidate).length;
-          if (found && length >= 2 && (!best || length > best.length))
-            best = { id: found.id, length };
+          if (hit && length >= 2) {
+            found.push({ id: hit.id, start: i, end: i + n, length });
+            break;
+          }
         }
       }
     }
-    return best ? this.byId.get(best.id) : undefined;
+    // Longest first; a shorter name inside a longer one's words does not count.
+    found.sort((a, b) => b.length - a.length || a.start - b.start);
+    const taken: typeof found = [];
+    for (const f of found)
+      if (!taken.some((t) => f.start < t.end && t.start < f.end)) taken.push(f);
+    const ids = [...new Set(taken.sort((a, b) => a.start - b.start).map((t) => t.id))];
+    return ids.map((id) => this.byId.get(id)!);
+  }
+
+  /**
+   * Remembers what a user typed for a known artist (a live search resolved it), so the
+   * same words match without another search. False when the artist is not in the index.
+   */
+  learn(name: string, artistId: string, keys?: NameKeys): boolean {
+    const key = this.keyOf.get(artistId);
+    if (key === undefined || artistId === VARIOUS_ARTISTS_ID || EXCLUDED_NAMES.has(key))
+      return false;
+    const k = keys ?? nameKeys(name);
+    setOnce(this.alias, k.name, artistId);
+    setOnce(this.alias, k.compact, artistId);
+    return true;
   }
 
   private lookup(text: string, whole: boolean): IndexArtist | undefined {
@@ -121,10 +165,12 @@ export class ArtistIndex {
   suggest(text: string, limit: number): IndexArtist[] {
     const wanted = bigrams(compactKey(text).slice(0, 64));
     if (wanted.size === 0) return this.popular(limit);
-    this.grams ??= [...this.byId.values()].map((a) => ({
-      id: a.id,
-      grams: bigrams(compactKey(a.name)),
-    }));
+    this.grams ??= [...this.byId.values()]
+      .filter((a) => !isVariousArtists(a.id, a.name))
+      .map((a) => ({
+        id: a.id,
+        grams: bigrams(compactKey(a.name)),
+      }));
     return this.grams
       .map((g) => ({ artist: this.byId.get(g.id)!, score: dice(wanted, g.grams) }))
       .filter((s) => s.score >= 0.4)
@@ -142,7 +188,7 @@ export class ArtistIndex {
   popular(limit: number): IndexArtist[] {
     const key = (a: IndexArtist) => this.keyOf.get(a.id)!;
     this.popularCache ??= [...this.byId.values()]
-      .filter((a) => !EXCLUDED_NAMES.has(key(a)))
+      .filter((a) => !isVariousArtists(a.id, a.name))
       .sort(
         (a, b) =>
           byStanding(a, b) || (b.followers ?? -1) - (a.followers ?? -1) || cmp(key(a), key(b)),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { boolFlag, envSettings, positiveInt, type Env } from '../../platform/env.js';
 import { SPOTIFY_SECRET_IDS } from '../../sources/spotify/config.js';
+import type { LiveLimitsConfig } from './live-guard.js';
 
 /** Secret Manager ids the chatbot reads (Terraform grants access to exactly these). */
 export const CHATBOT_SECRET_IDS: readonly string[] = [
@@ -26,6 +27,10 @@ export interface ChatbotConfig {
   liveSearchBudgetMs: number;
   collectUnknown: boolean;
   maxInputChars: number;
+  matchThreshold: number;
+  cacheHitMs: number;
+  cacheMissMs: number;
+  limits: LiveLimitsConfig;
 }
 
 const loadSettings = envSettings('chatbot', {
@@ -59,8 +64,34 @@ const loadSettings = envSettings('chatbot', {
   collectUnknown: ['CHATBOT_COLLECT_UNKNOWN', boolFlag.default(true)],
   /** Longest accepted message; longer ones get a "send just the name" reply. */
   maxInputChars: ['CHATBOT_MAX_INPUT_CHARS', positiveInt.max(1000).default(100)],
+  /** Name similarity (0.5-1) a live hit needs to be taken; below it: "did you mean". */
+  matchThreshold: ['CHATBOT_MATCH_THRESHOLD', z.coerce.number().min(0.5).max(1).default(0.8)],
+  /** How long a live search's hits (and "nothing found") are reused. */
+  cacheHitMs: [
+    'CHATBOT_SEARCH_CACHE_HIT_SECONDS',
+    positiveInt.default(86_400).transform((s) => s * 1000),
+  ],
+  cacheMissMs: [
+    'CHATBOT_SEARCH_CACHE_MISS_SECONDS',
+    positiveInt.default(3_600).transform((s) => s * 1000),
+  ],
+  /** Live-search and collect budgets, per chat user and per instance. */
+  searchesPerUserPerHour: ['CHATBOT_SEARCHES_PER_USER_PER_HOUR', positiveInt.default(20)],
+  searchesPerMinute: ['CHATBOT_SEARCHES_PER_MINUTE', positiveInt.default(120)],
+  collectsPerUserPerDay: ['CHATBOT_COLLECTS_PER_USER_PER_DAY', positiveInt.default(5)],
+  collectsPerHour: ['CHATBOT_COLLECTS_PER_HOUR', positiveInt.default(30)],
 });
 
 export function loadChatbotConfig(env: Env): ChatbotConfig {
-  return loadSettings(env);
+  const {
+    searchesPerUserPerHour,
+    searchesPerMinute,
+    collectsPerUserPerDay,
+    collectsPerHour,
+    ...settings
+  } = loadSettings(env);
+  return {
+    ...settings,
+    limits: { searchesPerUserPerHour, searchesPerMinute, collectsPerUserPerDay, collectsPerHour },
+  };
 }

@@ -12,6 +12,7 @@ import {
 } from './kakao-format.js';
 import { messagesFor } from './messages.js';
 import type { Reply } from './reply.js';
+import { isRecord } from '../../platform/fields.js';
 import { sameSecret } from '../../platform/secure-compare.js';
 import { SPOTIFY_ID } from '../../sources/spotify/watchlist.js';
 
@@ -31,7 +32,8 @@ export const kakaoRequestSchema = z.looseObject({
       name: str.optional(),
       id: str.optional(),
       params: z.record(str, z.unknown()).nullish(),
-      clientExtra: z.record(str, z.unknown()).nullish(),
+      // Kakao's v1 samples send clientExtra as a string ("null", or JSON text).
+      clientExtra: z.union([z.record(str, z.unknown()), str]).nullish(),
       detailParams: z.record(str, z.unknown()).nullish(),
     })
     .nullish(),
@@ -40,13 +42,25 @@ export type KakaoRequest = z.infer<typeof kakaoRequestSchema>;
 
 /** The question a skill request asks: a tapped artist id, the artist_name parameter, the utterance. */
 export function kakaoQuestion(request: KakaoRequest): Question {
-  const extra = request.action?.clientExtra?.artist_id;
+  const extra = extraRecord(request.action?.clientExtra)?.artist_id;
   const param = request.action?.params?.artist_name;
   const name = typeof param === 'string' && param.trim() !== '' ? param : null;
   return {
     artistId: typeof extra === 'string' && SPOTIFY_ID.test(extra) ? extra : null,
     text: name ?? request.userRequest.utterance,
+    userId: request.userRequest.user?.id ? `kakao:${request.userRequest.user.id}` : null,
   };
+}
+
+/** clientExtra as an object: given as one, or as JSON text of one; anything else is none. */
+function extraRecord(extra: Record<string, unknown> | string | null | undefined) {
+  if (typeof extra !== 'string') return extra ?? null;
+  try {
+    const value: unknown = JSON.parse(extra);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 export type KakaoAuth = { ok: true } | { ok: false; reason: string };
@@ -69,12 +83,30 @@ export function checkKakaoAuth(
   return { ok: true };
 }
 
-/** Formats a Reply as a skill response; `blockId` makes suggestion taps come back here. */
+const formatted = new WeakMap<Reply, Map<string, KakaoSkillResponse>>();
+
+/**
+ * Formats a Reply as a skill response; `blockId` makes suggestion taps come back here.
+ * Memoised per reply (index replies are shared per artist, see artist-reply.ts), language
+ * and block: the answer is a pure function of the three and is never mutated.
+ */
 export function kakaoResponse(
   reply: Reply,
   language: Language,
   blockId: string | null,
 ): KakaoSkillResponse {
+  const key = `${language} ${blockId ?? ''}`;
+  let byKey = formatted.get(reply);
+  if (!byKey) formatted.set(reply, (byKey = new Map()));
+  let response = byKey.get(key);
+  if (!response) {
+    if (byKey.size >= 16) byKey.clear();
+    byKey.set(key, (response = formatKakao(reply, language, blockId)));
+  }
+  return response;
+}
+
+function formatKakao(reply: Reply, language: Language, blockId: string | null): KakaoSkillResponse {
   const m = messagesFor(language);
   const b = new KakaoResponseBuilder();
   const tap = (artist: { id: string; name: string }): KakaoQuickReply =>
@@ -108,7 +140,7 @@ export function kakaoResponse(
     description,
     imageUrl: artist.imageUrl,
     link,
-    buttons: link ? [{ action: 'webLink', label: m.openInSpotify, webLinkUrl: link }] : [],
+    buttons: link ? [{ action: 'webLink', label: m.openInSpotify.kakao, webLinkUrl: link }] : [],
   });
   if (!shown) b.simpleText([artist.name, description, link ?? ''].filter(Boolean).join('\n'));
 

@@ -9,7 +9,8 @@ export interface Messages {
   similarHeader(artist: string): string;
   because(b: SimilarBecause): string;
   artistDescription(reply: ArtistReply): string;
-  openInSpotify: string;
+  /** Kakao button labels are at most 14 characters, Messenger's 20: one label each. */
+  openInSpotify: { kakao: string; messenger: string };
   listen: string;
   moreLikeThis: string;
   followers(n: number): string;
@@ -31,6 +32,16 @@ const ko: Messages = {
         return `${q} 정보를 찾는 데 시간이 걸리고 있어요. 잠시 후 다시 물어봐 주세요.${tryThese}`;
       case 'search_failed':
         return `지금은 Spotify 검색을 할 수 없어요. 잠시 후 다시 시도해 주세요.${tryThese}`;
+      case 'search_busy':
+        return `지금은 새 아티스트 검색이 많아 잠시 쉬고 있어요. 조금 뒤에 다시 물어봐 주세요.${tryThese}`;
+      case 'did_you_mean':
+        return hasSuggestions
+          ? `${q} 아티스트를 정확히 찾지 못했어요. 혹시 아래 아티스트인가요?`
+          : `${q} 아티스트를 찾지 못했어요.`;
+      case 'which_one':
+        return '어느 아티스트가 궁금하세요? 아래에서 골라 주세요.';
+      case 'welcome':
+        return `안녕하세요! 아티스트 이름을 보내 주시면 추천곡과 비슷한 아티스트를 알려 드려요.${tryThese}`;
       case 'not_text':
         return `텍스트로 아티스트 이름을 보내 주세요.${tryThese}`;
       case 'unreadable':
@@ -59,7 +70,7 @@ const ko: Messages = {
       return r.approximate ? 'Spotify 검색에서 가장 가까운 아티스트예요.' : 'Spotify 아티스트';
     return 'Spotify 아티스트';
   },
-  openInSpotify: 'Spotify에서 보기',
+  openInSpotify: { kakao: 'Spotify에서 보기', messenger: 'Spotify에서 보기' },
   listen: '듣기',
   moreLikeThis: '이 아티스트는?',
   followers: (n) => `팔로워 ${n.toLocaleString('ko-KR')}명`,
@@ -81,6 +92,16 @@ const en: Messages = {
         return `Looking up ${q} is taking longer than usual. Please ask again in a moment.${tryThese}`;
       case 'search_failed':
         return `Spotify search is not available right now. Please try again later.${tryThese}`;
+      case 'search_busy':
+        return `I am searching too many new artists right now. Please ask again in a little while.${tryThese}`;
+      case 'did_you_mean':
+        return hasSuggestions
+          ? `I am not sure which artist ${q} is. Did you mean one of these?`
+          : `I could not find ${q}.`;
+      case 'which_one':
+        return 'Which artist do you mean? Pick one below.';
+      case 'welcome':
+        return `Hi! Send me an artist name and I will suggest songs and similar artists.${tryThese}`;
       case 'not_text':
         return `Send me an artist name as text.${tryThese}`;
       case 'unreadable':
@@ -113,7 +134,7 @@ const en: Messages = {
       return r.approximate ? 'Closest match in a Spotify search.' : 'Artist on Spotify';
     return 'Artist on Spotify';
   },
-  openInSpotify: 'Open in Spotify',
+  openInSpotify: { kakao: 'Open Spotify', messenger: 'Open in Spotify' },
   listen: 'Listen',
   moreLikeThis: 'Tell me more',
   followers: (n) => `${n.toLocaleString('en-US')} followers`,

@@ -111,7 +111,7 @@ export function messengerMessages(reply: Reply, language: Language): MessengerMe
                     {
                       type: 'web_url' as const,
                       url: link,
-                      title: fit(m.openInSpotify, L.buttonTitle),
+                      title: fit(m.openInSpotify.messenger, L.buttonTitle),
                     },
                   ],
                 }

@@ -73,22 +73,28 @@ function classifyEvent(
   e: MessagingEvent,
 ): { question: Question | 'not_text'; mid: string | null } | EventOutcome {
   if (e.message?.is_echo) return 'echo';
+  const userId = `messenger:${e.sender.id}`;
   if (e.delivery !== undefined) return 'delivery';
   if (e.read !== undefined) return 'read';
   if (e.message) {
     const mid = e.message.mid ?? null;
     const artistId = artistOfPayload(e.message.quick_reply?.payload);
     if (artistId || e.message.text !== undefined)
-      return { question: { artistId, text: e.message.text ?? null }, mid };
+      return { question: { artistId, text: e.message.text ?? null, userId }, mid };
     return { question: 'not_text', mid };
   }
   if (e.postback) {
-    return {
-      question: { artistId: artistOfPayload(e.postback.payload), text: e.postback.title ?? null },
-      mid: e.postback.mid ?? null,
-    };
+    // A postback is a button, not words: its title ("Get Started") is never a name.
+    const artistId = artistOfPayload(e.postback.payload);
+    const postback = artistId ? null : isGetStarted(e.postback.payload) ? 'get_started' : 'other';
+    return { question: { artistId, postback, userId }, mid: e.postback.mid ?? null };
   }
   return 'unsupported';
+}
+
+/** The payload Messenger's "Get Started" button sends (the page configures it). */
+function isGetStarted(payload: string | undefined): boolean {
+  return /^(get[_ ]?started|start|welcome)$/i.test(payload?.trim() ?? '');
 }
 
 export async function receiveWebhook(

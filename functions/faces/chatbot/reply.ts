@@ -1,34 +1,15 @@
 // The answer, independent of the chat platform: the Kakao and Messenger formatters turn it
 // into their own message shapes and limits.
 
-/** An artist's Spotify page, for artists whose data carries no link. */
-export function spotifyArtistUrl(id: string): string {
-  return `https://open.spotify.com/artist/${id}`;
-}
+import type { ArtistView, TrackView, TracksBasis } from '../../sources/spotify/chatbot/model.js';
 
-/** Only http(s) links are sent to chat clients (never javascript:, data: and the like). */
-export function isHttpUrl(value: string | null | undefined): value is string {
-  return typeof value === 'string' && /^https?:\/\//i.test(value);
-}
-
-export interface ArtistView {
-  id: string;
-  name: string;
-  imageUrl: string | null;
-  spotifyUrl: string | null;
-  genres: string[];
-  popularity: number | null;
-  followers: number | null;
-}
-
-export interface TrackView {
-  id: string;
-  name: string;
-  albumName: string | null;
-  imageUrl: string | null;
-  spotifyUrl: string | null;
-  releaseDate: string | null;
-}
+export {
+  isHttpUrl,
+  spotifyArtistUrl,
+  type ArtistView,
+  type TrackView,
+  type TracksBasis,
+} from '../../sources/spotify/chatbot/model.js';
 
 export interface SimilarView {
   id: string;
@@ -43,9 +24,6 @@ export interface SimilarBecause {
   sharedGenres: string[];
   sharedCompilations: number;
 }
-
-/** Where the tracks came from: top tracks, the newest albums, or nothing collected yet. */
-export type TracksBasis = 'top_tracks' | 'newest_albums' | 'none';
 
 export interface ArtistReply {
   kind: 'artist';
@@ -68,6 +46,14 @@ export type TextReason =
   | 'not_found'
   | 'search_slow'
   | 'search_failed'
+  /** Live search paused: Spotify's rate limit, or this user's or the bot's search budget. */
+  | 'search_busy'
+  /** Live hits too far from the question: the suggestions are the closest ones. */
+  | 'did_you_mean'
+  /** The message names several known artists: the suggestions are they. */
+  | 'which_one'
+  /** Messenger "Get Started" and other postbacks that are not an artist. */
+  | 'welcome'
   | 'not_text'
   | 'unreadable'
   | 'error';

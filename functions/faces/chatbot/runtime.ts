@@ -7,8 +7,11 @@ import type { Services } from '../../platform/runtime.js';
 import type { Secrets } from '../../platform/secrets.js';
 import { loadChatbotConfig, type ChatbotConfig } from './config.js';
 import { ChatEngine, realTimer, type Timer } from './engine.js';
-import { IndexProvider } from './index-loader.js';
+import { IndexProvider, type SnapshotSource } from './index-loader.js';
+import { LocalSpotifyPenalty, type SpotifyPenalty } from './live-guard.js';
 import { queueCollect, spotifyLiveSearch, type Collect, type LiveSearch } from './live.js';
+import { recordResolution } from '../../sources/spotify/chatbot/resolutions.js';
+import { readPointer, readSnapshot } from '../../sources/spotify/chatbot/snapshot.js';
 import type { MessengerSender } from './messenger-send.js';
 
 export interface ChatRuntime {
@@ -29,6 +32,10 @@ export interface ChatRuntimeOptions {
   /** null: no live search (the CLI with --offline; tests of the unknown-artist text). */
   liveSearch?: LiveSearch | null;
   collect?: Collect | null;
+  /** The Spotify rate-limit penalty (default: this instance's own). */
+  penalty?: SpotifyPenalty;
+  /** false: no snapshot, the index is always built from the warehouse. */
+  snapshots?: boolean;
 }
 
 const MESSAGE_IDS_KEPT = 10_000;
@@ -40,11 +47,17 @@ export function createChatRuntime(
   const config = loadChatbotConfig(services.env);
   const log = services.log.child({ component: 'chatbot' });
   const timer = options.timer ?? realTimer;
+  const snapshots: SnapshotSource = {
+    pointer: async () => readPointer(await services.state()),
+    load: async (pointer) =>
+      readSnapshot(await services.rawStore(), await services.state(), pointer),
+  };
   const index = new IndexProvider(
     () => services.warehouse(),
     services.clock,
     config.indexTtlMs,
     log,
+    options.snapshots === false ? null : snapshots,
   );
   const liveSearch =
     options.liveSearch === undefined
@@ -52,15 +65,25 @@ export function createChatRuntime(
       : options.liveSearch;
   const collect =
     options.collect === undefined
-      ? queueCollect(() => services.queue(), services.clock, log)
+      ? queueCollect(
+          () => services.queue(),
+          services.clock,
+          log,
+          () => services.state(),
+        )
       : options.collect;
   const engine = new ChatEngine({
     config,
     index: () => index.get(),
+    loadedIndex: () => index.peek(),
     liveSearch,
     collect,
     timer,
     log,
+    clock: services.clock,
+    penalty: options.penalty ?? new LocalSpotifyPenalty(services.clock),
+    learn: (name, artistId) => index.learn(name, artistId),
+    remember: async (alias) => recordResolution(await services.rawStore(), alias),
   });
   const given = options.sender;
   const sender = lazy(async () => {
