@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import pLimit from 'p-limit';
 import {
   latestViewOf,
   viewsInDependencyOrder,
@@ -46,8 +47,16 @@ class DuckDbWarehouse implements Warehouse {
   ) {}
 
   private readonly created = new Set<string>();
+  // One connection runs one statement at a time, and concurrent runs of one process (the job
+  // functions take several deliveries at once) would share a staging table: every operation
+  // waits for the one before it.
+  private readonly exclusive = pLimit(1);
 
-  async ensureSchema(): Promise<void> {
+  ensureSchema(): Promise<void> {
+    return this.exclusive(() => this.ensureSchemaNow());
+  }
+
+  private async ensureSchemaNow(): Promise<void> {
     if (this.schemaReady) return;
     const { tables, views } = this.schema;
     for (const table of tables) await this.connection.run(duckdbTableDdl(table));
@@ -64,8 +73,12 @@ class DuckDbWarehouse implements Warehouse {
     this.created.add(table.name);
   }
 
-  async insert(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
-    await this.ensureSchema();
+  insert(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
+    return this.exclusive(() => this.insertNow(table, rows));
+  }
+
+  private async insertNow(table: TableDef, rows: readonly StoredRow[]): Promise<InsertOutcome> {
+    await this.ensureSchemaNow();
     await this.ensureTable(table);
     if (rows.length === 0) return { inserted: 0, rejected: [], requests: 0 };
     const columns = storedColumns(table);
@@ -111,8 +124,12 @@ class DuckDbWarehouse implements Warehouse {
     return name;
   }
 
-  async query(sql: string, params: Record<string, string | number | boolean | null> = {}) {
-    await this.ensureSchema();
+  query(sql: string, params: Record<string, string | number | boolean | null> = {}) {
+    return this.exclusive(() => this.queryNow(sql, params));
+  }
+
+  private async queryNow(sql: string, params: Record<string, string | number | boolean | null>) {
+    await this.ensureSchemaNow();
     // DuckDB names parameters $name; the port speaks BigQuery's @name.
     const duckSql = sql.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => `$${name}`);
     const reader = await this.connection.runAndReadAll(duckSql, params);
@@ -123,10 +140,12 @@ class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  async close(): Promise<void> {
-    this.connection.closeSync();
-    // Closing the instance releases the file lock, so another process (the CLI) can open it.
-    this.instance.closeSync();
+  close(): Promise<void> {
+    return this.exclusive(() => {
+      this.connection.closeSync();
+      // Closing the instance releases the file lock, so another process (the CLI) can open it.
+      this.instance.closeSync();
+    });
   }
 }
 
