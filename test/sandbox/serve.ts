@@ -2,17 +2,21 @@
 // catalogues, the Instagram Graph API, the Messenger Send API), until Ctrl-C. Prints the
 // `export ...` lines that point the CLI at them, so the README's job examples run offline:
 // paste them into another shell (or, without `export`, into .env, which the CLI reads).
+import { existsSync } from 'node:fs';
 import { InstagramSandbox } from './instagram/server.js';
 import { MessengerSandbox } from './messenger/server.js';
 import { installCatalogue, knownCatalogue } from './spotify/catalogue.js';
 import { installPodcasts, PodcastCatalog } from './spotify/podcasts.js';
+import { SPOTIFY_SPEC_PATH } from './spotify/contract.js';
 import { SpotifySandbox } from './spotify/server.js';
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 async function main(): Promise<void> {
   const tier = process.env.SPOTIFY_TIER === 'extended' ? 'extended' : 'development';
-  const spotify = new SpotifySandbox({ tier });
+  // A clone without ../shared (Spotify's published spec) still serves; the tests hold the
+  // sandbox to the spec.
+  const spotify = new SpotifySandbox({ tier, contract: existsSync(SPOTIFY_SPEC_PATH) });
   installPodcasts(spotify, new PodcastCatalog());
   installCatalogue(spotify, knownCatalogue());
   const sandboxes = {
