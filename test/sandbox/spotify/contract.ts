@@ -18,8 +18,14 @@ import { parse } from 'yaml';
 
 export type ContractTier = 'development' | 'extended';
 
-/** The spec file, relative to the project root (tests run from there). */
-export const SPOTIFY_SPEC_PATH = resolve(process.cwd(), '../shared/contracts/spotify-openapi.yml');
+/**
+ * The spec file: in ../shared/contracts from the project root (tests run from there), or in
+ * FANPULSE_CONTRACTS_DIR (`npm run mutate` runs the tests from a copy of the project).
+ */
+export const SPOTIFY_SPEC_PATH = resolve(
+  process.env.FANPULSE_CONTRACTS_DIR ?? resolve(process.cwd(), '../shared/contracts'),
+  'spotify-openapi.yml',
+);
 
 /** Development-mode page caps (api-facts.md) on top of the spec's `maximum: 50`. */
 const DEVELOPMENT_LIMITS: ReadonlyArray<{ path: RegExp; max: number }> = [
