@@ -50,7 +50,12 @@ const modules = {
   },
   'http-policy': {
     mutate: ['functions/platform/http.ts', 'functions/platform/http-verdict.ts'],
-    tests: ['foundation/http-verdicts', 'foundation/http-policy', 'foundation/platform'],
+    tests: [
+      'foundation/http-verdicts',
+      'foundation/http-policy',
+      'foundation/http-client',
+      'foundation/platform',
+    ],
   },
 };
 
