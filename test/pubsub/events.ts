@@ -1,7 +1,27 @@
 // Builders for what a Pub/Sub-triggered function receives, in the documented shapes:
 // the gen2 (Eventarc) CloudEvent and the push envelope the emulator POSTs.
 
+import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
+
 export const PROJECT = 'fanpulse-test';
+
+/** Subscriber settings for in-process deliveries: no spread unless a test asks for one. */
+export const subscriberConfig = (overrides: Partial<SubscriberConfig> = {}): SubscriberConfig => ({
+  holdSeconds: 20,
+  nackWindowSeconds: 300,
+  deferDefaultSeconds: 300,
+  deferMaxSeconds: 86_400,
+  maxDeferrals: 6,
+  deferSpreadSeconds: 0,
+  emulator: false,
+  ...overrides,
+});
+
+/** A small podcast-shows job that the sandbox answers. */
+export const SHOWS_JOB = {
+  job: 'spotify.podcast_shows',
+  params: { term: 'data hackers', limit: 10 },
+};
 
 export interface MessageSpec {
   data?: unknown;

@@ -6,21 +6,12 @@ import {
   PermanentError,
   TransientError,
 } from '../../functions/platform/errors.js';
-import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import { handleDelivery, RedeliverError } from '../../functions/faces/pubsub/subscriber.js';
 import { catalog } from '../../functions/sources/all.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { gen2Event, type MessageSpec } from './events.js';
+import { gen2Event, type MessageSpec, subscriberConfig } from './events.js';
 
-const config: SubscriberConfig = {
-  holdSeconds: 20,
-  nackWindowSeconds: 300,
-  deferDefaultSeconds: 300,
-  deferMaxSeconds: 86_400,
-  maxDeferrals: 6,
-  deferSpreadSeconds: 0,
-  emulator: false,
-};
+const config = subscriberConfig();
 
 describe('Pub/Sub subscriber: the lines it writes for refused deliveries', () => {
   let h: Harness;

@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { MemoryQueue } from '../../functions/platform/queue.js';
-import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import { setProcessServices } from '../../functions/faces/process-services.js';
 import {
   handleDelivery,
@@ -14,20 +13,17 @@ import {
 } from '../../functions/faces/pubsub/subscriber.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { gen2Event, pushEnvelope, PROJECT, type MessageSpec } from './events.js';
+import {
+  gen2Event,
+  pushEnvelope,
+  PROJECT,
+  type MessageSpec,
+  subscriberConfig,
+  SHOWS_JOB,
+} from './events.js';
 import { catalog } from '../../functions/sources/all.js';
 
-const config: SubscriberConfig = {
-  holdSeconds: 20,
-  nackWindowSeconds: 300,
-  deferDefaultSeconds: 300,
-  deferMaxSeconds: 86_400,
-  maxDeferrals: 6,
-  deferSpreadSeconds: 0,
-  emulator: false,
-};
-
-const shows = { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 10 } };
+const config = subscriberConfig();
 
 describe('Pub/Sub subscriber: what a delivery does', () => {
   let h: Harness;
@@ -65,7 +61,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
     const published = h.clock.now();
     h.clock.advance(2500); // delivered a little after publication
     const r = await deliver(
-      gen2Event({ data: shows, messageId: '1771000001', publishTime: published.toISOString() }),
+      gen2Event({ data: SHOWS_JOB, messageId: '1771000001', publishTime: published.toISOString() }),
     );
     expect(r).to.include({ action: 'ack', disposition: 'ran', runId: '1771000001' });
     expect(r.summary?.rows.spotify_shows).to.equal(10);
@@ -78,7 +74,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
   });
 
   it('acknowledges redeliveries of a completed message without calling Spotify again', async () => {
-    const e = event({ data: shows });
+    const e = event({ data: SHOWS_JOB });
     const first = await deliver(e);
     const calls = h.sandbox.apiCalls();
     const state = await h.query(
@@ -105,7 +101,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
     ['a message without a job', { data: { params: {} } }],
     ['an unknown job', { data: { job: 'spotify.no_such_job', params: {} } }],
     ['invalid params', { data: { job: 'spotify.podcast_shows', params: { limit: 'many' } } }],
-    ['unknown fields', { data: { ...shows, extra: true } }],
+    ['unknown fields', { data: { ...SHOWS_JOB, extra: true } }],
   ];
   for (const [name, spec] of malformed) {
     it(`acknowledges ${name} with exactly one error line and no API call`, async () => {
@@ -190,13 +186,13 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
         body: { error: { status: 429, message: 'API rate limit exceeded' } },
       },
     });
-    const original = event({ data: shows });
+    const original = event({ data: SHOWS_JOB });
     const publishTime = (original.data as { message: { publishTime: string } }).message.publishTime;
     const r = await deliver(original);
     expect(r).to.include({ action: 'ack', disposition: 'deferred' });
     const [again] = (await queue()).take();
     expect(again?.id).to.equal(r.republishedId);
-    expect(again?.message).to.deep.include({ ...shows, attempt: 1 });
+    expect(again?.message).to.deep.include({ ...SHOWS_JOB, attempt: 1 });
     expect(again?.message.notBefore).to.equal(
       new Date(h.clock.now().getTime() + 3600_000).toISOString(),
     );
@@ -228,7 +224,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
 
   it('holds a message due within the hold time, then runs it', async () => {
     const notBefore = new Date(h.clock.now().getTime() + 15_000).toISOString();
-    const r = await deliver({ data: { ...shows, notBefore } });
+    const r = await deliver({ data: { ...SHOWS_JOB, notBefore } });
     expect(r).to.include({ action: 'ack', disposition: 'ran' });
     expect(h.clock.sleeps[0]).to.equal(15_000);
   });
@@ -243,7 +239,7 @@ describe('Pub/Sub subscriber: what a delivery does', () => {
       },
     });
     const from = h.logs.lines.length;
-    const r = await deliver({ data: { ...shows, attempt: config.maxDeferrals } });
+    const r = await deliver({ data: { ...SHOWS_JOB, attempt: config.maxDeferrals } });
     expect(r).to.include({ action: 'ack', disposition: 'gave-up' });
     expect(severities(from)).to.include('ALERT');
     expect((await queue()).published).to.have.length(0);
@@ -292,7 +288,7 @@ describe('Pub/Sub subscriber served by functions-framework (in process)', () => 
   });
 
   it('runs a job from the push envelope the emulator sends, answering 204', async () => {
-    const answer = await post(pushEnvelope({ data: shows, messageId: '3' }));
+    const answer = await post(pushEnvelope({ data: SHOWS_JOB, messageId: '3' }));
     expect(answer.status).to.equal(204);
     const [run] = await h.query(`SELECT run_id, outcome, collected_at FROM job_runs`);
     expect(run).to.deep.equal({
@@ -307,7 +303,7 @@ describe('Pub/Sub subscriber served by functions-framework (in process)', () => 
       path: '/v1/search',
       answer: { status: 503, body: { error: { status: 503, message: 'x' } } },
     });
-    const answer = await post(pushEnvelope({ data: shows, messageId: '4' }));
+    const answer = await post(pushEnvelope({ data: SHOWS_JOB, messageId: '4' }));
     expect(answer.status).to.equal(500);
     expect(await answer.text()).to.match(/redeliver message 4/);
   });

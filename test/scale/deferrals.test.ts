@@ -3,28 +3,18 @@
 // six 5-minute runs brings back one run, not six.
 import { expect } from 'chai';
 import { MemoryQueue } from '../../functions/platform/queue.js';
-import type { SubscriberConfig } from '../../functions/faces/pubsub/config.js';
 import {
   handleDelivery,
   RUN_ID_ATTRIBUTE,
   RUN_TIME_ATTRIBUTE,
 } from '../../functions/faces/pubsub/subscriber.js';
 import { catalog } from '../../functions/sources/all.js';
-import { gen2Event } from '../pubsub/events.js';
+import { gen2Event, subscriberConfig, SHOWS_JOB } from '../pubsub/events.js';
 import type { LoggedRequest } from '../sandbox/http-sandbox.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
-const config: SubscriberConfig = {
-  holdSeconds: 20,
-  nackWindowSeconds: 300,
-  deferDefaultSeconds: 300,
-  deferMaxSeconds: 86_400,
-  maxDeferrals: 6,
-  deferSpreadSeconds: 600,
-  emulator: false,
-};
-const shows = { job: 'spotify.podcast_shows', params: { term: 'data hackers', limit: 10 } };
+const config = subscriberConfig({ deferSpreadSeconds: 600 });
 
 describe('deferrals: spread over a window, coalesced per job and params', () => {
   let h: Harness;
@@ -59,7 +49,7 @@ describe('deferrals: spread over a window, coalesced per job and params', () => 
     const deferred = [];
     for (let run = 0; run < 6; run++) {
       const runTime = h.clock.now().toISOString();
-      const r = await deliver(shows);
+      const r = await deliver(SHOWS_JOB);
       expect(r.disposition, r.reason ?? '').to.equal('deferred');
       deferred.push({ result: r, runTime, copy: queue.take()[0]! });
       h.clock.advance(300_000);
