@@ -12,7 +12,7 @@
 //   now writes development mode's 10.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -68,6 +68,10 @@ interface Operation {
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function loadSpec(): Json {
+  if (!existsSync(SPOTIFY_SPEC_PATH))
+    throw new Error(
+      `Spotify's OpenAPI spec is not at ${SPOTIFY_SPEC_PATH}: clone the project beside shared/ or set FANPULSE_CONTRACTS_DIR`,
+    );
   const spec: unknown = parse(readFileSync(SPOTIFY_SPEC_PATH, 'utf8'));
   if (!isJson(spec) || !isJson(spec.paths) || !isJson(spec.components))
     throw new Error(`${SPOTIFY_SPEC_PATH} is not an OpenAPI document`);
