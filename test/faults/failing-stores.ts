@@ -36,6 +36,7 @@ export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawSto
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
+    readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
@@ -74,6 +75,7 @@ export function pausingRawStore(
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
+    readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
