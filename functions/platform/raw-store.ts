@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
-import { pipeline, type Readable, type Writable } from 'node:stream';
+import { PassThrough, pipeline, type Readable, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { removeStaleTemps, syncParents, tempNameFor } from './durable-file.js';
 
@@ -41,13 +41,10 @@ export function gunzipIfNeeded(path: string, data: Buffer): string {
 
 /** The NDJSON lines of a byte stream, gunzipped first when `path` ends in .gz. */
 export async function* streamLines(path: string, bytes: Readable): AsyncGenerator<string> {
-  let source: Readable = bytes;
-  if (path.endsWith('.gz')) {
-    // pipeline passes a failure of either side on to the gunzip stream being read.
-    const gunzip = createGunzip();
-    pipeline(bytes, gunzip, () => undefined);
-    source = gunzip;
-  }
+  // Read through a pipeline, which passes a failure of either side on to the stream read
+  // here (and reads the Cloud Storage client's stream by piping, as it expects).
+  const source = path.endsWith('.gz') ? createGunzip() : new PassThrough();
+  pipeline(bytes, source, () => undefined);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   try {
