@@ -109,7 +109,10 @@ class DuckDbWarehouse implements Warehouse {
         `INSERT OR REPLACE INTO ${table.name} (${names}) SELECT ${casts} FROM ${stage}`,
       );
     } finally {
-      await this.connection.run(`DELETE FROM ${stage}`);
+      // Dropped, not emptied: DELETE leaves a temp table's storage in memory, so a long run
+      // held every row it ever staged (63 MB for 200,000 episode rows).
+      await this.connection.run(`DROP TABLE ${stage}`);
+      this.staged.delete(stage);
     }
     return {
       inserted: unique.length,
