@@ -21,6 +21,23 @@ const NODE = join(process.cwd(), 'node_modules/.bin/node');
 const SIZES = [1000, 100_000] as const;
 
 type Path = 'gcp' | 'local';
+
+/** Which NODE_OPTIONS a child runs with, given the source whose function runs its job. */
+interface Variant {
+  label: (source: string) => string;
+  options: (source: string) => string;
+}
+
+const DEPLOYED: Variant = {
+  label: (source) => `\`${deployedOptions(source)}\` (deployed)`,
+  options: (source) => deployedOptions(source),
+};
+/** The young-generation cap alone: what the old-space cap adds, and what it costs. */
+const SEMI_ONLY: Variant = {
+  label: () => `\`${semiSpaceOnly()}\` only`,
+  options: () => semiSpaceOnly(),
+};
+const NONE: Variant = { label: () => 'none (V8 defaults)', options: () => '' };
 interface Measured {
   episodes: ChildResult;
   replay: ChildResult;
@@ -31,6 +48,10 @@ function deployedOptions(source: string): string {
   const f = deployFunctions().find((d) => d.entryPoint === jobsEntryPoint(source));
   if (!f?.nodeOptions) throw new Error(`no NODE_OPTIONS for ${jobsEntryPoint(source)}`);
   return f.nodeOptions;
+}
+
+function semiSpaceOnly(): string {
+  return `--max-semi-space-size=${HEAP_POLICY.semiSpaceMiB}`;
 }
 
 async function child(
@@ -52,7 +73,7 @@ async function child(
 }
 
 /** A collection of `episodes` then its replay, against a fresh stubs process. */
-async function measure(path: Path, episodes: number, deployed: boolean): Promise<Measured> {
+async function measure(path: Path, episodes: number, variant: Variant): Promise<Measured> {
   const stubs = spawn(
     NODE,
     [join(process.cwd(), 'dist/test/bench/memory-stubs.js'), String(episodes), 'development'],
@@ -67,8 +88,8 @@ async function measure(path: Path, episodes: number, deployed: boolean): Promise
     const collect = { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } };
     const replay = { job: 'platform.replay', params: { from: '2026-11-20', to: '2026-11-20' } };
     const result = {
-      episodes: await child(path, collect, deployed ? deployedOptions('spotify') : '', env),
-      replay: await child(path, replay, deployed ? deployedOptions('platform') : '', env),
+      episodes: await child(path, collect, variant.options('spotify'), env),
+      replay: await child(path, replay, variant.options('platform'), env),
     };
     for (const [what, r] of Object.entries(result))
       if (r.rows < episodes)
@@ -89,26 +110,38 @@ export const bench: BenchModule = {
       '| path | NODE_OPTIONS | job | peak RSS 1k (MiB) | peak RSS 100k (MiB) | ratio 100k / 1k | rows/s 100k | CPU s 100k |',
       '|---|---|---|---:|---:|---:|---:|---:|',
     ];
-    const ratios: string[] = [];
-    for (const path of ['gcp', 'local'] as const) {
-      for (const deployed of [true, false]) {
+    const summary: string[] = [];
+    const plan: Array<[Path, Variant[]]> = [
+      ['gcp', [DEPLOYED, SEMI_ONLY, NONE]],
+      ['local', [DEPLOYED, NONE]],
+    ];
+    for (const [path, variants] of plan) {
+      const cpu = new Map<Variant, ChildResult>();
+      for (const variant of variants) {
         const [small, large] = [
-          await measure(path, SIZES[0], deployed),
-          await measure(path, SIZES[1], deployed),
+          await measure(path, SIZES[0], variant),
+          await measure(path, SIZES[1], variant),
         ];
+        cpu.set(variant, large.episodes);
         for (const job of ['episodes', 'replay'] as const) {
           const ratio = large[job].peakRssMiB / small[job].peakRssMiB;
           const name = job === 'episodes' ? 'spotify.podcast_episodes' : 'platform.replay';
-          const options = deployed
-            ? `\`${deployedOptions(job === 'episodes' ? 'spotify' : 'platform')}\``
-            : 'none (V8 defaults)';
+          const options = variant.label(job === 'episodes' ? 'spotify' : 'platform');
           lines.push(
             `| ${path === 'gcp' ? 'cloud adapters (GCS + BigQuery clients → stubs)' : 'local folder + DuckDB file'} | ${options} | ${name} | ${mib(small[job].peakRssMiB)} | ${mib(large[job].peakRssMiB)} | ${ratio.toFixed(2)} | ${Math.round(large[job].rowsPerSecond)} | ${large[job].cpuSeconds.toFixed(1)} |`,
           );
-          if (path === 'gcp' && deployed && job === 'episodes')
-            ratios.push(`${ratio.toFixed(2)} (target ≤ 1.30: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);
+          if (path === 'gcp' && variant === DEPLOYED && job === 'episodes')
+            summary.push(
+              `Deployed path, spotify.podcast_episodes: 100k / 1k peak RSS = ${ratio.toFixed(2)} (target ≤ 1.30: ${ratio <= 1.3 ? 'met' : 'NOT met'}).`,
+            );
         }
       }
+      const flagged = cpu.get(DEPLOYED)!.cpuSeconds;
+      const bare = cpu.get(NONE)!.cpuSeconds;
+      const rows = cpu.get(DEPLOYED)!.rows;
+      summary.push(
+        `CPU cost of the deployed flags, ${path} path, 100k episodes: ${flagged.toFixed(1)} s vs ${bare.toFixed(1)} s without (${(((flagged - bare) / bare) * 100).toFixed(0)} %, ${(((flagged - bare) / rows) * 1e6).toFixed(0)} µs per row written).`,
+      );
     }
     return {
       title: 'Memory: the collector alone, 1,000 vs 100,000 episodes',
@@ -116,9 +149,8 @@ export const bench: BenchModule = {
       markdown: [
         ...lines,
         '',
-        `Deployed path, spotify.podcast_episodes: 100k / 1k peak RSS = ${ratios.join(', ')}.`,
-        '',
-        'Each row is two fresh child processes per size (the collection, then platform.replay of the raw objects it landed: one show object and one 100,000-episode show_episodes object), started with exactly the NODE_OPTIONS the deploy manifest gives the function that runs the job (functions/deploy/heap.ts; Terraform sets the same ones, test/terraform/heap.test.ts), then with none. ' +
+        ...summary.flatMap((line) => [line, '']),
+        'Each row is two fresh child processes per size (the collection, then platform.replay of the raw objects it landed: one show object and one 100,000-episode show_episodes object), started with exactly the NODE_OPTIONS the deploy manifest gives the function that runs the job (functions/deploy/heap.ts; Terraform sets the same ones, test/terraform/heap.test.ts), then (cloud path) with the semi-space cap alone, then with none. ' +
           `The flags cap V8's old space at ${HEAP_POLICY.oldSpacePercent} % of the function's memory and its semi-space at ${HEAP_POLICY.semiSpaceMiB} MiB. ` +
           'The Spotify sandbox and the Cloud Storage / BigQuery stubs (which keep every object and row) run in another process, so peak RSS is the collector’s. ' +
           'rows/s is wall time on a shared machine; CPU s (user + system of the child) is the steadier measure of what the flags cost. ' +
