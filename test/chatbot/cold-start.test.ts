@@ -10,6 +10,7 @@ import { startFunction, waitFor, type FunctionProcess } from '../support/functio
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';
 import { kakaoBody, SECRETS, SKILL_HEADER, WATCH_LIST } from './support.js';
 import { fillWarehouse, type FilledWarehouse } from './warehouse-file.js';
+import { assertNoViolations } from '../support/harness.js';
 
 describe('chatbot: cold start from the index snapshot (functions-framework)', function () {
   this.timeout(180_000);
@@ -18,6 +19,7 @@ describe('chatbot: cold start from the index snapshot (functions-framework)', fu
   before(async () => {
     w = await fillWarehouse(knownCatalogue(), WATCH_LIST, {}, { snapshot: true });
     await w.sandbox.stop();
+    assertNoViolations(w.sandbox);
   });
   after(async () => {
     await server?.stop();
