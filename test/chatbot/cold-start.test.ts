@@ -8,7 +8,7 @@ import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.
 import { knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startFunction, waitFor, type FunctionProcess } from '../support/function-process.js';
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';
-import { kakaoBody, SECRETS, SKILL_HEADER, WATCH_LIST } from './support.js';
+import { kakaoBody, SECRETS, WATCH_LIST, KAKAO_AUTH } from './support.js';
 import { fillWarehouse, type FilledWarehouse } from './warehouse-file.js';
 import { assertNoViolations } from '../support/harness.js';
 
@@ -49,7 +49,7 @@ describe('chatbot: cold start from the index snapshot (functions-framework)', fu
     const answering = performance.now();
     const res = await fetch(`${base}/kakao`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET },
+      headers: KAKAO_AUTH,
       body: JSON.stringify(kakaoBody({ utterance: '방탄소년단 노래 추천해줘' })),
     });
     const ms = performance.now() - answering;
