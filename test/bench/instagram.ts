@@ -47,6 +47,13 @@ const OVERLAP_MINUTES = CONFIG.hashtagOverlapSeconds / 60;
 /** The older Instagram platform limit: 200 calls per hour per user. */
 const PLATFORM_CALLS_PER_HOUR = 200;
 
+/** The params Cloud Scheduler sends for `job` (its only schedule), as deployed. */
+function scheduledParams(job: string): Record<string, unknown> {
+  const schedules = catalog.schedules().filter((s) => s.job === job);
+  if (schedules.length !== 1) throw new Error(`${job}: expected one schedule`);
+  return schedules[0]!.params;
+}
+
 interface Day {
   brandCalls: number;
   hashtagCalls: number;
@@ -117,7 +124,7 @@ async function simulateDay(seed: boolean): Promise<Day> {
         const s = await runJobMessage(
           catalog,
           services,
-          { job, params: {} },
+          { job, params: scheduledParams(job) },
           { runId: `${job}-${minute}`, runTime: clock.now() },
         );
         const calls = sandbox.apiCalls() - before;
