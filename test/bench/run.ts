@@ -1,12 +1,13 @@
 // `npm run bench [-- area ...]`: runs the benchmark modules and writes docs/benchmarks.md
 // (all areas) or prints the named areas. Numbers are measured on this machine, every run.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { BenchModule, BenchSection } from './types.js';
 
 // Each area's module; a new benchmark adds one line here.
 const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   podcasts: () => import('./podcasts.js'),
+  memory: () => import('./memory.js'),
   mapping: () => import('./mapping.js'),
   chatbot: () => import('./chatbot.js'),
   events: () => import('./events.js'),
@@ -14,16 +15,7 @@ const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   bigquery: () => import('./bigquery.js'),
   instagram: () => import('./instagram.js'),
   functions: () => import('./functions.js'),
-  memory: () => import('./memory.js'),
 };
-
-/** `doc` with the section titled `title` (up to the next `## `) replaced by `section`, or added. */
-export function spliceSection(doc: string, title: string, section: string): string {
-  const start = doc.indexOf(`\n## ${title}\n`);
-  if (start === -1) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + 1);
-  return `${doc.slice(0, start + 1)}${section}${next === -1 ? '' : doc.slice(next)}`;
-}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -67,14 +59,6 @@ async function main(): Promise<void> {
   if (wanted.length === 0) {
     await writeFile('docs/benchmarks.md', text);
     process.stderr.write('wrote docs/benchmarks.md\n');
-  } else {
-    // Areas run alone replace their own sections (or add them), dated: the others stay.
-    const day = new Date().toISOString().slice(0, 10);
-    let doc = await readFile('docs/benchmarks.md', 'utf8').catch(() => header.join('\n'));
-    for (const [i, s] of sections.entries())
-      doc = spliceSection(doc, s.title, `${body[i]!}\nMeasured alone on ${day} (same machine).\n`);
-    await writeFile('docs/benchmarks.md', doc);
-    process.stderr.write(`updated ${names.join(', ')} in docs/benchmarks.md\n`);
   }
   process.stdout.write(text);
 }
