@@ -2,6 +2,7 @@
 // that reaches its deadline defers, and its redeliveries (same run id) go on from the line
 // they got to, ending with exactly the rows of an undisturbed replay.
 import { expect } from 'chai';
+import { TransientError } from '../../functions/platform/errors.js';
 import { LocalRawStore, type RawStore } from '../../functions/platform/raw-store.js';
 import { DATA_HACKERS_ID } from '../sandbox/spotify/podcasts.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -99,6 +100,50 @@ describe('replay streams raw objects and resumes from its checkpoint', () => {
     // Every line was loaded by exactly one delivery: each went on from its checkpoint.
     expect(loaded).to.equal(20);
     expect(read).to.equal(20);
+    expect(await tables(backfill)).to.deep.equal(expected);
+  });
+
+  it('a download that breaks mid-object fails the run, and its redelivery loads only the rest', async () => {
+    const live = await startHarness({ catalog: { dataHackersEpisodes: 1000 } });
+    harnesses.push(live);
+    await live.run(
+      { job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } },
+      'live-2',
+    );
+    const undisturbed = await startHarness({ env: { FANPULSE_DATA_DIR: live.dataDir } });
+    harnesses.push(undisturbed);
+    await undisturbed.run(REPLAY, 'replay-whole');
+    const expected = await tables(undisturbed);
+
+    // The 10th line of the episodes object never arrives the first time.
+    const inner = new LocalRawStore(live.dataDir);
+    let broken = false;
+    const store: RawStore = {
+      ...slowStore(inner, () => undefined),
+      async *readLines(p) {
+        let at = 0;
+        for await (const line of inner.readLines(p)) {
+          at += 1;
+          if (!broken && p.includes('/show_episodes/') && at === 10) {
+            broken = true;
+            throw new TransientError('connection reset while downloading');
+          }
+          yield line;
+        }
+      },
+    };
+    const backfill = await startHarness({
+      env: { FANPULSE_DATA_DIR: live.dataDir, FANPULSE_CHECKPOINT_SECONDS: '0' },
+      overrides: { rawStore: store },
+    });
+    harnesses.push(backfill);
+    const first = await backfill.run(REPLAY, 'replay-broken');
+    expect(first.outcome).to.equal('failed');
+    expect(first.failureKind).to.equal('transient');
+    const again = await backfill.run(REPLAY, 'replay-broken');
+    expect(again.outcome, again.error ?? '').to.equal('succeeded');
+    // The show line and 9 episode pages were loaded and checkpointed: 20 - 10 lines remain.
+    expect(again.items).to.equal(10);
     expect(await tables(backfill)).to.deep.equal(expected);
   });
 });
