@@ -33,6 +33,8 @@ interface RunCheckpoints {
   /** Positions saved in memory and not yet persisted. */
   pending: Record<string, unknown> | null;
   lastPersisted: number;
+  /** Raw answers landed when `save` was last called. */
+  answersAtSave: number;
 }
 
 const runs = new WeakMap<JobContext, RunCheckpoints>();
@@ -54,6 +56,7 @@ async function loadRun(ctx: JobContext, state: StateStore): Promise<RunCheckpoin
     version: found?.version ?? null,
     pending: null,
     lastPersisted: ctx.clock.now().getTime(),
+    answersAtSave: 0,
   };
   if (live) ctx.landing.continueAfter(live.segment);
   runs.set(ctx, run);
@@ -96,6 +99,7 @@ export async function openCheckpoint<S extends z.ZodType>(
     resumed,
     save: async (position) => {
       run.pending = { ...run.pending, [name]: position };
+      run.answersAtSave = ctx.landing.answers;
       if (ctx.clock.now().getTime() - run.lastPersisted < everyMs) return;
       await ctx.rows.flush();
       // Rows the warehouse refused are not durable: the position must not move past them.
@@ -112,6 +116,9 @@ export async function openCheckpoint<S extends z.ZodType>(
  * could not afford), so what it landed ends exactly at its latest position: that position is
  * kept for the redelivery. A failed run may have landed an answer past it (a malformed page):
  * its redelivery resumes from the last sealed position and rewrites the segment after it.
+ * So does a deferred run that landed answers after its latest save (a collector that saves
+ * per unit of several requests, deferred inside one): keeping that position would make the
+ * redelivery land those answers again in a new segment.
  */
 export async function settleCheckpoints(
   ctx: JobContext,
@@ -124,6 +131,15 @@ export async function settleCheckpoints(
     if (run.doc !== null) await persist(ctx, run, await ctx.services.state(), true);
     return;
   }
-  if (end === 'deferred' && run.pending !== null && durable)
-    await persist(ctx, run, await ctx.services.state(), false);
+  if (end !== 'deferred' || run.pending === null || !durable) return;
+  if (ctx.landing.answers > run.answersAtSave) {
+    ctx.log.info(
+      'deferred inside a unit of work: the redelivery resumes from the last sealed checkpoint',
+      {
+        landed_after_save: ctx.landing.answers - run.answersAtSave,
+      },
+    );
+    return;
+  }
+  await persist(ctx, run, await ctx.services.state(), false);
 }
