@@ -12,8 +12,11 @@ import type { JobContext } from './job.js';
 
 const docSchema = z.object({
   positions: z.record(z.string(), z.unknown()),
-  /** Last raw segment sealed with these positions; a resumed run lands in the next one. */
-  segment: z.number().int().nonnegative(),
+  /**
+   * Last raw segment sealed with these positions (-1: none); a resumed run lands in the next
+   * one, rewriting whatever an unfinished delivery had landed there after this position.
+   */
+  segment: z.number().int().min(-1),
   finished: z.boolean().default(false),
   savedAt: z.string(),
 });
@@ -35,6 +38,9 @@ interface RunCheckpoints {
   lastPersisted: number;
   /** Raw answers landed when `save` was last called. */
   answersAtSave: number;
+  /** The last segment sealed (-1: none) and the answers landed by then. */
+  sealed: number;
+  answersAtSeal: number;
 }
 
 const runs = new WeakMap<JobContext, RunCheckpoints>();
@@ -57,6 +63,8 @@ async function loadRun(ctx: JobContext, state: StateStore): Promise<RunCheckpoin
     pending: null,
     lastPersisted: ctx.clock.now().getTime(),
     answersAtSave: 0,
+    sealed: live ? live.segment : -1,
+    answersAtSeal: 0,
   };
   if (live) ctx.landing.continueAfter(live.segment);
   runs.set(ctx, run);
@@ -67,11 +75,13 @@ async function persist(
   ctx: JobContext,
   run: RunCheckpoints,
   state: StateStore,
-  finished: boolean,
+  /** The last segment that holds answers of these positions; null: the run finished. */
+  sealed: number | null,
 ): Promise<void> {
+  const finished = sealed === null;
   const doc: Doc = {
     positions: { ...run.doc?.positions, ...run.pending },
-    segment: finished ? 0 : ctx.landing.segment,
+    segment: sealed ?? 0,
     finished,
     savedAt: ctx.clock.now().toISOString(),
   };
@@ -104,8 +114,15 @@ export async function openCheckpoint<S extends z.ZodType>(
       await ctx.rows.flush();
       // Rows the warehouse refused are not durable: the position must not move past them.
       if (ctx.rows.warehouseRejected > 0) return;
-      await ctx.landing.seal();
-      await persist(ctx, run, state, false);
+      // The sealed segment, not the one answers go to next: a redelivery of a run that
+      // fails (or is deferred) after landing more rewrites that next segment. Nothing landed
+      // since the last seal: that segment is still the last, so a resumed run's first save
+      // does not skip the segment it is rewriting.
+      if (ctx.landing.answers > run.answersAtSeal) {
+        run.sealed = await ctx.landing.seal();
+        run.answersAtSeal = ctx.landing.answers;
+      }
+      await persist(ctx, run, state, run.sealed);
     },
   };
 }
@@ -128,7 +145,7 @@ export async function settleCheckpoints(
   const run = runs.get(ctx);
   if (!run) return;
   if (end === 'finished') {
-    if (run.doc !== null) await persist(ctx, run, await ctx.services.state(), true);
+    if (run.doc !== null) await persist(ctx, run, await ctx.services.state(), null);
     return;
   }
   if (end !== 'deferred' || run.pending === null || !durable) return;
@@ -141,5 +158,7 @@ export async function settleCheckpoints(
     );
     return;
   }
-  await persist(ctx, run, await ctx.services.state(), false);
+  // The runner closed the raw objects: the current segment holds exactly the pending work.
+  const sealed = ctx.landing.answers > run.answersAtSeal ? ctx.landing.segment : run.sealed;
+  await persist(ctx, run, await ctx.services.state(), sealed);
 }

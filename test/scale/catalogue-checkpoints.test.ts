@@ -147,4 +147,44 @@ describe('checkpoints: catalogue runs stopped by their deadline resume on redeli
       }
     });
   }
+
+  it('a run deferred inside a unit of several requests resumes from its last sealed position: nothing landed twice', async () => {
+    // No exact match among the first 30 hits: each name is a unit of 3 search pages, and the
+    // deadline falls inside one. A checkpoint is persisted at every save here.
+    const partial = ['Neon', 'Silver', 'Golden', 'Velvet'];
+    const message: JobMessage = {
+      job: 'spotify.artist_search',
+      params: { names: partial, depth: 30 },
+    };
+    const env = { FANPULSE_CHECKPOINT_SECONDS: '0' };
+    const clean = await startCatalogueHarness({ catalogue, env });
+    const slow = await startCatalogueHarness({
+      catalogue,
+      env: { ...env, FANPULSE_RUN_BUDGET_SECONDS: String(BUDGET_SECONDS) },
+    });
+    try {
+      const runTime = clean.clock.now();
+      expect((await clean.run(message, RUN_ID, runTime)).outcome).to.equal('succeeded');
+      const cleanCalls = clean.apiLog().length;
+      expect(cleanCalls).to.be.greaterThan(partial.length * 2);
+      const push = slow.sandbox.log.push;
+      slow.sandbox.log.push = (...entries: LoggedRequest[]) => {
+        slow.clock.advance(REQUEST_MS * entries.length);
+        return push.apply(slow.sandbox.log, entries);
+      };
+      const outcomes: string[] = [];
+      for (let d = 0; d < 20 && outcomes.at(-1) !== 'succeeded'; d++)
+        outcomes.push((await slow.run(message, RUN_ID, runTime)).outcome);
+      expect(outcomes.at(-1)).to.equal('succeeded');
+      expect(outcomes[0]).to.equal('deferred');
+      // The pages of the unfinished name were asked again...
+      expect(slow.apiLog().length).to.be.greaterThan(cleanCalls);
+      // ...and landed once: the redelivery rewrote the segment they were in.
+      expect(await answers(slow)).to.deep.equal(await answers(clean));
+      expect(await tables(slow)).to.deep.equal(await tables(clean));
+    } finally {
+      await clean.close();
+      await slow.close();
+    }
+  });
 });
