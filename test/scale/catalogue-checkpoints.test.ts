@@ -187,4 +187,39 @@ describe('checkpoints: catalogue runs stopped by their deadline resume on redeli
       await slow.close();
     }
   });
+
+  it('a run that fails after a persisted checkpoint resumes from it and rewrites what it landed after', async () => {
+    const second = bigAlbums[1]!.id;
+    const message: JobMessage = { job: 'spotify.album_tracks', params: { albumIds } };
+    const env = { FANPULSE_CHECKPOINT_SECONDS: '0' };
+    const clean = await startCatalogueHarness({ catalogue, env });
+    const faulted = await startCatalogueHarness({ catalogue, env });
+    try {
+      const runTime = clean.clock.now();
+      expect((await clean.run(message, RUN_ID, runTime)).outcome).to.equal('succeeded');
+      const cleanCalls = clean.apiLog().length;
+      // The second album's first tracks page answers something that is not a paging object:
+      // landed raw, then the run fails (transient) after the checkpoint saved before it.
+      faulted.sandbox.inject({
+        path: `/v1/albums/${second}/tracks`,
+        times: 1,
+        answer: { status: 200, body: { items: 'none' } },
+      });
+      const first = await faulted.run(message, RUN_ID, runTime);
+      expect(first.outcome).to.equal('failed');
+      const before = faulted.apiLog().length;
+      expect((await faulted.run(message, RUN_ID, runTime)).outcome).to.equal('succeeded');
+      const resumed = faulted.apiLog().slice(before);
+      // No album looked up again, nothing of the first album paged again.
+      expect(resumed.some((r) => /^\/v1\/albums\/[^/]+$/.test(r.path))).to.equal(false);
+      expect(resumed[0]?.path).to.equal(`/v1/albums/${second}/tracks`);
+      expect(faulted.apiLog().length).to.equal(cleanCalls + 1);
+      // The malformed answer is gone: its segment was rewritten by the redelivery.
+      expect(await answers(faulted)).to.deep.equal(await answers(clean));
+      expect(await tables(faulted)).to.deep.equal(await tables(clean));
+    } finally {
+      await clean.close();
+      await faulted.close();
+    }
+  });
 });
