@@ -129,6 +129,9 @@ describe('checkpoints: catalogue runs stopped by their deadline resume on redeli
           const saved = await state.get(checkpointKey(RUN_ID), z.object({ finished: z.boolean() }));
           expect(saved?.value.finished, 'a checkpoint is kept for the redelivery').to.equal(false);
         }
+        console.log(
+          `    ${c.job} (${c.tier}): ${cleanCalls} requests undisturbed; ${calls.length} deliveries of ${BUDGET_SECONDS} s sent ${calls.join(' + ')}`,
+        );
         const last = outcomes.at(-1)!;
         expect(last.outcome, last.error ?? '').to.equal('succeeded');
         expect(outcomes.length).to.be.at.least(c.deliveries);
