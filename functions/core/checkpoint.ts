@@ -1,11 +1,12 @@
 // Where a run got to, kept in the StateStore under its run id, so a run that is deferred at
 // its deadline, fails transiently or is killed at the function timeout resumes on its
 // redelivery (same run id) instead of starting over. A collector calls `save(position)`
-// after each unit of work ("everything before `position` is done"); a save is persisted at
-// most every FANPULSE_CHECKPOINT_SECONDS, and only after the rows are flushed and the raw
-// answers sealed, so the stored position never runs ahead of what is durable. Work after the
-// last persisted save is done again on resume: same run id, so same raw object names and
-// same insert ids, nothing doubled.
+// before each request or unit of work ("everything before `position` is done"); a save is
+// persisted at most every FANPULSE_CHECKPOINT_SECONDS, and only after the rows are flushed and
+// the raw answers sealed, so the stored position never runs ahead of what is durable. Work
+// after the last persisted save is done again on resume into the segment after it: same run
+// id, so same raw object names and insert ids, and every object an unfinished delivery landed
+// in that segment is rewritten (`dirty`), so nothing is doubled.
 import { z } from 'zod';
 import type { StateStore } from '../platform/state.js';
 import type { JobContext } from './job.js';
@@ -19,6 +20,11 @@ const docSchema = z.object({
   segment: z.number().int().min(-1),
   finished: z.boolean().default(false),
   savedAt: z.string(),
+  /**
+   * The objects an unfinished delivery landed in the segment after `segment`: the redelivery
+   * rewrites each of them, so none keeps answers past the position.
+   */
+  dirty: z.object({ segment: z.number().int(), objects: z.array(z.string()) }).optional(),
 });
 type Doc = z.infer<typeof docSchema>;
 
@@ -66,7 +72,10 @@ async function loadRun(ctx: JobContext, state: StateStore): Promise<RunCheckpoin
     sealed: live ? live.segment : -1,
     answersAtSeal: 0,
   };
-  if (live) ctx.landing.continueAfter(live.segment);
+  if (live) {
+    ctx.landing.continueAfter(live.segment);
+    if (live.dirty?.segment === ctx.landing.segment) await ctx.landing.rewrite(live.dirty.objects);
+  }
   runs.set(ctx, run);
   return run;
 }
@@ -79,11 +88,14 @@ async function persist(
   sealed: number | null,
 ): Promise<void> {
   const finished = sealed === null;
+  // Objects to rewrite stay listed until the segment holding them is sealed.
+  const dirty = run.doc?.dirty;
   const doc: Doc = {
     positions: { ...run.doc?.positions, ...run.pending },
     segment: sealed ?? 0,
     finished,
     savedAt: ctx.clock.now().toISOString(),
+    ...(dirty && sealed !== null && dirty.segment > sealed ? { dirty } : {}),
   };
   run.version = await state.put(run.key, doc, { ifVersion: run.version });
   run.doc = doc;
@@ -148,17 +160,34 @@ export async function settleCheckpoints(
     if (run.doc !== null) await persist(ctx, run, await ctx.services.state(), null);
     return;
   }
-  if (end !== 'deferred' || run.pending === null || !durable) return;
-  if (ctx.landing.answers > run.answersAtSave) {
+  const state = await ctx.services.state();
+  const landedSinceSave = ctx.landing.answers > run.answersAtSave;
+  if (end === 'deferred' && durable && run.pending !== null && !landedSinceSave) {
+    // The runner closed the raw objects: the current segment holds exactly the pending work.
+    const landedSinceSeal = ctx.landing.answers > run.answersAtSeal;
+    await persist(ctx, run, state, landedSinceSeal ? ctx.landing.segment : run.sealed);
+    return;
+  }
+  if (!landedSinceSave && run.pending === null) return;
+  // The position stays the last persisted one and the redelivery rewrites the segment after
+  // it: every object this delivery landed there is listed, so each is rewritten (even one the
+  // redelivery, deferred sooner, would not reach) and none keeps answers past the position.
+  const objects = ctx.landing.segmentObjects;
+  if (end === 'deferred')
     ctx.log.info(
-      'deferred inside a unit of work: the redelivery resumes from the last sealed checkpoint',
+      'deferred inside a unit of work: the redelivery resumes from the last persisted checkpoint',
       {
         landed_after_save: ctx.landing.answers - run.answersAtSave,
       },
     );
-    return;
-  }
-  // The runner closed the raw objects: the current segment holds exactly the pending work.
-  const sealed = ctx.landing.answers > run.answersAtSeal ? ctx.landing.segment : run.sealed;
-  await persist(ctx, run, await ctx.services.state(), sealed);
+  if (objects.length === 0) return;
+  const doc: Doc = {
+    positions: { ...run.doc?.positions },
+    segment: run.sealed,
+    finished: false,
+    savedAt: ctx.clock.now().toISOString(),
+    dirty: { segment: ctx.landing.segment, objects },
+  };
+  run.version = await state.put(run.key, doc, { ifVersion: run.version });
+  run.doc = doc;
 }

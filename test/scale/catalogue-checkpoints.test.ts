@@ -225,4 +225,41 @@ describe('checkpoints: catalogue runs stopped by their deadline resume on redeli
       await faulted.close();
     }
   });
+
+  it('a failed run whose redelivery is deferred sooner leaves none of its answers behind', async () => {
+    const second = bigAlbums[1]!.id;
+    const message: JobMessage = { job: 'spotify.album_tracks', params: { albumIds } };
+    const clean = await startCatalogueHarness({ catalogue });
+    const faulted = await startCatalogueHarness({ catalogue });
+    try {
+      const runTime = clean.clock.now();
+      expect((await clean.run(message, RUN_ID, runTime)).outcome).to.equal('succeeded');
+      // 1st delivery: three lookups, the first album's pages, then a malformed page: failed,
+      // with nothing persisted (the checkpoint interval did not pass).
+      faulted.sandbox.inject({
+        path: `/v1/albums/${second}/tracks`,
+        times: 1,
+        answer: { status: 200, body: { items: 'none' } },
+      });
+      expect((await faulted.run(message, RUN_ID, runTime)).outcome).to.equal('failed');
+      // 2nd delivery: rewrites the segment from the start and is deferred at the second lookup,
+      // before it lands any tracks page again.
+      faulted.sandbox.inject({
+        path: new RegExp(`^/v1/albums/${second}$`),
+        times: 1,
+        answer: { status: 429, headers: { 'retry-after': '3600' }, body: {} },
+      });
+      expect((await faulted.run(message, RUN_ID, runTime)).outcome).to.equal('deferred');
+      faulted.clock.advance(3700_000);
+      const last = await faulted.run(message, RUN_ID, runTime);
+      expect(last.outcome, last.error ?? '').to.equal('succeeded');
+      // The first delivery's tracks pages (and its malformed answer) are gone: its objects
+      // were rewritten by the second, which landed none of them.
+      expect(await answers(faulted)).to.deep.equal(await answers(clean));
+      expect(await tables(faulted)).to.deep.equal(await tables(clean));
+    } finally {
+      await clean.close();
+      await faulted.close();
+    }
+  });
 });
