@@ -1,6 +1,6 @@
 // V8 heap settings of the job functions, derived from the one setting that sizes them: the
 // function's memory. Without them V8 sizes its generations to the allocation rate, not to
-// the work kept alive: a 100,000-episode run (22 MB retained) peaked at 2.3x the RSS of a
+// the work kept alive: a 100,000-episode run (22 MB retained) peaked at 2.2x the RSS of a
 // 1,000-episode one, mostly a young generation grown to its default maximum (3 x 64 MiB in
 // Node 24) and the Buffers its garbage keeps alive until a scavenge. A small semi-space
 // scavenges often and frees them early; the old-space cap makes V8 collect hard before the
@@ -21,7 +21,7 @@ export const HEAP_POLICY = {
   /**
    * Young generation semi-space cap in MiB. 8 costs next to no CPU (`npm run bench -- memory`:
    * the cap alone is within noise of no flags) and takes the 100k/1k ratio from ~2.2 to ~1.8;
-   * the old-space cap brings it to ~1.2, for 15-35 % more CPU (more old-generation GCs),
+   * the old-space cap brings it to 1.1-1.2, for 15-35 % more CPU (more old-generation GCs),
    * which an I/O-bound job function can afford. 4 saved a little more memory for more CPU.
    */
   semiSpaceMiB: 8,
