@@ -223,18 +223,19 @@ export class InstagramSandbox extends HttpSandbox {
     if (bad) return nonexisting(bad, 'ShadowIGMedia');
     // One `after` value for the whole walk, the same on every page: the walk's position
     // lives here, so following it still advances.
+    const posts = feedPosts(feed, index + 1, this.now()).map((p) => this.changed(p));
     let cursor = req.query.get('after');
     let offset = 0;
     if (cursor === null) {
-      // Named by the tag and the time the walk began, so the same walk at the same moment
-      // (a redelivered run) sends the same requests.
-      cursor = encode(`${feed.tag}:${this.now()}`);
+      // Named by the tag and its newest post when the walk began, so a walk over the same
+      // posts (a retried or redelivered run, or its undisturbed reference) sends the same
+      // requests.
+      cursor = encode(`${feed.tag}:${String(posts[0]?.id ?? 'empty')}`);
     } else {
       const at = this.walks.get(cursor);
       if (at === undefined) return graphError(100, { message: 'Invalid cursor: after' });
       offset = at;
     }
-    const posts = feedPosts(feed, index + 1, this.now()).map((p) => this.changed(p));
     const data = posts.slice(offset, offset + limit).map((p) => pick(p, names));
     this.walks.set(cursor, offset + limit);
     if (offset + limit >= posts.length) return { status: 200, body: { data } };

@@ -1,0 +1,155 @@
+// instagram_hashtag_media holds a row per first sight or change of a post, not a snapshot of
+// every post on every page each run saw: measured on steady feeds, and checked for count
+// changes (hidden likes included), redeliveries and rows the warehouse refused.
+import { expect } from 'chai';
+import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { catalog } from '../../functions/sources/all.js';
+import { partiallyFailingWarehouse } from '../faults/failing-stores.js';
+import { startInstagramHarness, type InstagramHarness } from './support.js';
+
+// The benchmark's posts per hour of the default hashtags (test/bench/instagram.ts).
+const RATES = {
+  gucci: 600,
+  dior: 240,
+  chanel: 120,
+  louisvuitton: 90,
+  prada: 60,
+  hermes: 60,
+  celine: 30,
+  fendi: 30,
+  ysl: 20,
+  miumiu: 20,
+  valentino: 10,
+};
+const ALL = { job: 'instagram.hashtags', params: {} } as const;
+const GUCCI = { job: 'instagram.hashtags', params: { hashtags: ['gucci'] } } as const;
+const FIVE_MINUTES = 5 * 60_000;
+
+/** Media id of the feed's j-th post (the sandbox numbers feeds from 1 in option order). */
+const postId = (feed: number, j: number) =>
+  `18${String(feed).padStart(2, '0')}${String(j).padStart(15, '0')}`;
+
+async function rowsOf(h: InstagramHarness, mediaId: string) {
+  return h.query(
+    `SELECT like_count, comments_count, run_id FROM instagram_hashtag_media
+      WHERE media_id = '${mediaId}' ORDER BY collected_at, run_id`,
+  );
+}
+
+describe('instagram.hashtags writes a row only for a new or changed post', () => {
+  let h: InstagramHarness;
+  afterEach(async () => h?.close());
+
+  it('steady feeds: one row per new post over an hour of 5-minute runs (a row per post on the walked pages was 8.75 per new post)', async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: RATES, callsPerHour: 1_000_000 },
+      env: { INSTAGRAM_HASHTAGS: Object.keys(RATES).join(',') },
+    });
+    const first = await h.run(ALL);
+    expect(first.outcome, first.error ?? '').to.equal('succeeded');
+    let rows = 0;
+    let onPages = 0;
+    const runs = 12;
+    for (let i = 0; i < runs; i++) {
+      h.clock.advance(FIVE_MINUTES);
+      const s = await h.run(ALL);
+      expect(s.outcome, s.error ?? '').to.equal('succeeded');
+      rows += s.rows.instagram_hashtag_media ?? 0;
+      // What a run wrote before: a row for every post on the pages it walked.
+      onPages += Object.values(s.details.hashtags as Record<string, number>).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    }
+    const newPosts = Object.values(RATES).reduce((a, b) => a + b, 0); // one hour of posts
+    const perNewPost = rows / newPosts;
+    const before = onPages / newPosts;
+    console.log(
+      `      rows per new post over ${runs} steady runs: ${perNewPost.toFixed(2)} (${rows} rows, ${newPosts} new posts); posts on the walked pages: ${before.toFixed(2)} per new post`,
+    );
+    expect(rows).to.equal(newPosts);
+    // Before, each run wrote every post of the pages it walked (the new ones plus the rest
+    // of their page and one page wholly older than the mark).
+    expect(before).to.be.within(8.5, 9);
+    // Nothing is missing: every post of the feeds is in the latest view, once.
+    const [latest] = await h.query(
+      'SELECT count(*) AS n, count(DISTINCT hashtag || media_id) AS keys FROM latest_instagram_hashtag_media',
+    );
+    const [all] = await h.query('SELECT count(*) AS n FROM instagram_hashtag_media');
+    expect(latest?.n).to.equal(latest?.keys);
+    expect(all?.n).to.equal(latest?.n);
+  });
+
+  it('a post whose like count changes gets exactly one new row; hiding and showing likes are changes', async () => {
+    h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
+    expect((await h.run(GUCCI)).outcome).to.equal('succeeded');
+    // Posts on the first page (the walk sees them again): 120 is the newest at the epoch.
+    const liked = postId(1, 118);
+    const hidden = postId(1, 116);
+    expect((await rowsOf(h, liked)).map((r) => r.like_count)).to.deep.equal([
+      1000 + ((118 * 37) % 900),
+    ]);
+
+    h.clock.advance(FIVE_MINUTES);
+    h.sandbox.changePost(liked, { like_count: 2500 });
+    h.sandbox.changePost(hidden, { like_count: undefined });
+    const changed = await h.run(GUCCI);
+    // 5 new posts and the 2 changed ones.
+    expect(changed.rows.instagram_hashtag_media).to.equal(7);
+    expect((await rowsOf(h, liked)).map((r) => r.like_count)).to.deep.equal([
+      1000 + ((118 * 37) % 900),
+      2500,
+    ]);
+    expect((await rowsOf(h, hidden)).map((r) => r.like_count)).to.deep.equal([
+      1000 + ((116 * 37) % 900),
+      null,
+    ]);
+
+    h.clock.advance(FIVE_MINUTES);
+    const steady = await h.run(GUCCI);
+    expect(steady.rows.instagram_hashtag_media).to.equal(5); // the new posts only
+    h.clock.advance(FIVE_MINUTES);
+    h.sandbox.changePost(hidden, { like_count: 7 });
+    const shown = await h.run(GUCCI);
+    expect(shown.rows.instagram_hashtag_media).to.equal(6);
+    expect((await rowsOf(h, hidden)).map((r) => r.like_count)).to.deep.equal([
+      1000 + ((116 * 37) % 900),
+      null,
+      7,
+    ]);
+    const [latest] = await h.query(
+      `SELECT like_count FROM latest_instagram_hashtag_media WHERE media_id = '${liked}'`,
+    );
+    expect(latest?.like_count).to.equal(2500);
+  });
+
+  it('rows the warehouse refused are written again by the redelivery, and later runs still see them as written', async () => {
+    h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
+    const inner = await openDuckDbWarehouse(':memory:', catalog.schema);
+    const failing = partiallyFailingWarehouse(inner, 'instagram_hashtag_media', 3);
+    h.services.warehouse = async () => failing;
+    const refused = await h.run(GUCCI, 'refused-run');
+    expect(refused.outcome).to.equal('failed');
+    const [part] = await h.query('SELECT count(*) AS n FROM instagram_hashtag_media');
+    expect(part?.n).to.equal(80); // 121 posts, every third refused
+    // The redelivery (same run id) writes every row again under the same insert ids.
+    const again = await h.run(GUCCI, 'refused-run');
+    expect(again.outcome, again.error ?? '').to.equal('succeeded');
+    const [whole] = await h.query(
+      'SELECT count(*) AS n, count(DISTINCT media_id) AS media FROM instagram_hashtag_media',
+    );
+    expect(whole).to.deep.equal({ n: 121, media: 121 });
+    h.clock.advance(FIVE_MINUTES);
+    const next = await h.run(GUCCI);
+    expect(next.rows.instagram_hashtag_media).to.equal(5);
+  });
+
+  it('tells new-or-changed rows from posts seen in the run details', async () => {
+    h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
+    await h.run(GUCCI);
+    h.clock.advance(FIVE_MINUTES);
+    const s = await h.run(GUCCI);
+    expect(s.details.hashtags).to.deep.equal({ gucci: 100 });
+    expect(s.details.new_or_changed).to.equal(5);
+  });
+});
