@@ -2,6 +2,7 @@
 // every post on every page each run saw: measured on steady feeds, and checked for count
 // changes (hidden likes included), redeliveries and rows the warehouse refused.
 import { expect } from 'chai';
+import { z } from 'zod';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { catalog } from '../../functions/sources/all.js';
 import { partiallyFailingWarehouse } from '../faults/failing-stores.js';
@@ -24,6 +25,7 @@ const RATES = {
 const ALL = { job: 'instagram.hashtags', params: {} } as const;
 const GUCCI = { job: 'instagram.hashtags', params: { hashtags: ['gucci'] } } as const;
 const FIVE_MINUTES = 5 * 60_000;
+const seenDoc = z.object({ posts: z.record(z.string(), z.tuple([z.string(), z.number()])) });
 
 /** Media id of the feed's j-th post (the sandbox numbers feeds from 1 in option order). */
 const postId = (feed: number, j: number) =>
@@ -142,6 +144,40 @@ describe('instagram.hashtags writes a row only for a new or changed post', () =>
     h.clock.advance(FIVE_MINUTES);
     const next = await h.run(GUCCI);
     expect(next.rows.instagram_hashtag_media).to.equal(5);
+  });
+
+  it('keeps fingerprints only of posts a walk can meet: the newest page cap × 50, inside the window', async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: { gucci: 600, prada: 6 }, callsPerHour: 1_000_000 },
+    });
+    const state = await h.services.state();
+    const posts = async (tag: string) => {
+      const doc = await state.get(`instagram/hashtag-seen/${tag}`, seenDoc);
+      return Object.values(doc?.value.posts ?? {});
+    };
+    const both = { job: 'instagram.hashtags', params: { hashtags: ['gucci', 'prada'] } };
+    expect((await h.run(both)).outcome).to.equal('succeeded');
+    // 1,201 gucci posts, 20 pages of 50 walked: 1,000 fingerprints; prada's 13 posts all kept.
+    expect(await posts('gucci')).to.have.length(1000);
+    expect(await posts('prada')).to.have.length(13);
+    const size = async () =>
+      JSON.stringify((await state.get('instagram/hashtag-seen/gucci', z.unknown()))?.value).length;
+    const afterFirst = await size();
+    h.clock.advance(FIVE_MINUTES);
+    expect((await h.run(both)).outcome).to.equal('succeeded');
+    const steady = await size();
+    console.log(
+      `      state of a tag keeping 1,000 posts: ${(afterFirst / 1024).toFixed(1)} KiB after its first run, ${(steady / 1024).toFixed(1)} KiB after the next`,
+    );
+    expect(afterFirst).to.be.below(96 * 1024);
+    expect(steady).to.be.below(64 * 1024);
+    h.clock.advance(27 * 3600_000);
+    expect((await h.run(both)).outcome).to.equal('succeeded');
+    // The 13 posts left the window (with its 2-hour margin); the last 24 hours' 144 came in.
+    const prada = await posts('prada');
+    const oldest = (h.clock.now().getTime() - 26 * 3600_000) / 1000;
+    expect(prada.every(([, at]) => at >= oldest)).to.equal(true);
+    expect(prada).to.have.length(144);
   });
 
   it('tells new-or-changed rows from posts seen in the run details', async () => {

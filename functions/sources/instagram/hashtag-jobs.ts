@@ -12,7 +12,7 @@ import { DeferredError } from '../../platform/errors.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
 import { failIfAllSkipped, itemErrorText, skipItem, withInstagram } from './context.js';
 import { reportAdmission } from './hashtag-budget.js';
-import { collectTag } from './hashtag-collect.js';
+import { collectTag, RECENT_MEDIA_LIMIT } from './hashtag-collect.js';
 import { readTagMemory, rememberTag } from './hashtag-seen.js';
 import {
   hashtagLookups,
@@ -76,6 +76,8 @@ export const hashtagsJob = defineJob({
       const legacy = await readLegacyWatermarks(state);
       const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
       const runId = ctx.run.runId;
+      // Fingerprints kept per tag: as many posts as the deepest walk of this or a scheduled run.
+      const keep = Math.max(maxPages, client.config.hashtagMaxPages) * RECENT_MEDIA_LIMIT;
       // A redelivered run goes on with the next hashtag (see core/checkpoint.ts).
       const checkpoint = await openCheckpoint(ctx, 'hashtags', tagsPosition);
       const at = checkpoint.resumed ?? { done: [], media: {}, rows: 0, lookups: 0, skipped: {} };
@@ -116,7 +118,7 @@ export const hashtagsJob = defineJob({
               await rememberTag(
                 state,
                 tag,
-                { runId, now: ctx.clock.now(), legacyMark: mark },
+                { runId, now: ctx.clock.now(), legacyMark: mark, keep },
                 got.written,
                 got.newest,
               );

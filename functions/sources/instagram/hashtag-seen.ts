@@ -1,8 +1,9 @@
 // What one hashtag's runs remember between runs, one StateStore document per hashtag
 // (`instagram/hashtag-seen/<tag>`), read when the run reaches the tag and written once after
 // the tag's rows are flushed: the high-water mark the next run pages back to, and a short
-// fingerprint of every post still inside the 24-hour window, so a run writes a row only for
-// a post it sees for the first time or whose stored values changed.
+// fingerprint of every post a walk can still meet (inside the 24-hour window, and among the
+// newest page cap × 50), so a run writes a row only for a post it sees for the first time or
+// whose stored values changed.
 //
 // Redelivery: the document says which run wrote it last (`setBy`) and what that run replaced
 // (`before` for the mark, `prior` for the fingerprints it wrote). A delivery of that same run
@@ -81,13 +82,27 @@ export interface WrittenPost {
 }
 
 /**
+ * The `keep` newest posts. A walk sees at most its page cap × 50 posts, the newest ones, so
+ * an older fingerprint would never be compared again; keeping only these bounds the document
+ * (a tag of 600 posts an hour holds 14,400 posts in its window, a capped walk sees 1,000).
+ * Were an older post seen after all, it would get a row that repeats its last one: a
+ * duplicate snapshot, never a lost change.
+ */
+function newestPosts(posts: Posts, keep: number): Posts {
+  const entries = Object.entries(posts);
+  if (entries.length <= keep) return posts;
+  entries.sort(([a, x], [b, y]) => y[1] - x[1] || (a < b ? 1 : a > b ? -1 : 0));
+  return Object.fromEntries(entries.slice(0, keep));
+}
+
+/**
  * Records one run's outcome for a tag (call it only once the tag's rows are flushed): the
  * posts it wrote rows for, the newest timestamp it saw; posts that left the window go.
  */
 export async function rememberTag(
   state: StateStore,
   tag: string,
-  run: { runId: string; now: Date; legacyMark: string | null },
+  run: { runId: string; now: Date; legacyMark: string | null; keep: number },
   written: ReadonlyMap<string, WrittenPost>,
   newest: string | null,
 ): Promise<void> {
@@ -106,7 +121,10 @@ export async function rememberTag(
       // A post without a readable time is kept as if published now (it expires a day on).
       posts[id] = [post.fingerprint, Number.isNaN(at) ? nowSeconds : Math.floor(at / 1000)];
     }
+    const kept = newestPosts(posts, run.keep);
     const hwm = base.hwm !== null && (newest === null || base.hwm > newest) ? base.hwm : newest;
-    return { hwm, before: base.hwm, setBy: run.runId, posts, prior };
+    // What a redelivery must undo, for the posts still kept.
+    const undo = Object.fromEntries(Object.entries(prior).filter(([id]) => id in kept));
+    return { hwm, before: base.hwm, setBy: run.runId, posts: kept, prior: undo };
   });
 }
