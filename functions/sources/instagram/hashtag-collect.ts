@@ -5,6 +5,8 @@
 // page) leaves nothing of it behind and its redelivery does the whole tag again, landing
 // every answer exactly once. Rows go only to posts that are new or changed since the row
 // the tag's state remembers (context.seen of each landed page, which the mapper honours).
+// A walk the page cap cut short leaves the tag behind: the next run walks back to the same
+// floor with twice the cap, once (then what is still missing is given up, counted).
 import { isRecord } from '../../platform/fields.js';
 import { QualityCounters } from '../../platform/quality.js';
 import type { JsonAnswer } from '../../platform/http.js';
@@ -37,7 +39,12 @@ export interface TagCollected {
   written: ReadonlyMap<string, WrittenPost>;
   /** Newest publication time seen (the next mark), or the previous mark. */
   newest: string | null;
+  /** The walk stopped at the page cap before the mark (or the end of the pages). */
+  capped: boolean;
 }
+
+/** A walk catching up after a capped one may go this many times deeper than the cap. */
+export const CATCH_UP_FACTOR = 2;
 
 /** What the tag's pages are mapped to before they are landed (to find timestamps). */
 function preview(mapper: EntityMapper, ctx: JobContext, answer: JsonAnswer, context: object) {
@@ -110,11 +117,14 @@ export async function collectTag(
     await rememberHashtagId(state, tag, id);
   }
   const hashtagId = id;
-  const stopBefore = job.memory.hwm
-    ? new Date(
-        Date.parse(job.memory.hwm) - client.config.hashtagOverlapSeconds * 1000,
-      ).toISOString()
+  // Behind after a capped walk: page back to where that walk meant to go, deeper than the cap.
+  const behind = job.memory.behind;
+  const floor = behind ? behind.to : job.memory.hwm;
+  const maxPages = behind ? job.maxPages * CATCH_UP_FACTOR : job.maxPages;
+  const stopBefore = floor
+    ? new Date(Date.parse(floor) - client.config.hashtagOverlapSeconds * 1000).toISOString()
     : null;
+  let capped: boolean;
   let newest = job.memory.hwm;
   const media = new Set<string>();
   const pages: JsonAnswer[] = [];
@@ -147,10 +157,11 @@ export async function collectTag(
         return graphPage(answer.body);
       },
       visit: () => wholePageOld,
-      stop: runStopRules(ctx, job.maxPages),
+      stop: runStopRules(ctx, maxPages),
       report: { quality: ctx.quality, table: instagramHashtagMedia.name, what: `#${tag}` },
     });
     deferIfStopped(walk, `#${tag}`);
+    capped = walk.ended === 'page_cap';
   } catch (error) {
     // A tag skipped for good (code 100 "does not exist") keeps the id its search found.
     if (search && error instanceof InstagramApiError && isItemError(error.graph))
@@ -159,7 +170,7 @@ export async function collectTag(
   }
   if (search) await ingest(ctx, hashtagSearchMapper, search, { hashtag: tag });
   const written = await landPages(ctx, tag, hashtagId, pages, job.memory);
-  return { id: hashtagId, media: media.size, written, newest };
+  return { id: hashtagId, media: media.size, written, newest, capped };
 }
 
 /** Lands the tag's pages in order, each with the fingerprints known when it is mapped. */

@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import { instagramHashtagMedia } from './tables.js';
 import { openCheckpoint } from '../../core/checkpoint.js';
-import { defineJob } from '../../core/job.js';
+import { defineJob, type JobContext } from '../../core/job.js';
 import { DeferredError } from '../../platform/errors.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
 import { failIfAllSkipped, itemErrorText, skipItem, withInstagram } from './context.js';
 import { reportAdmission } from './hashtag-budget.js';
 import { collectTag, RECENT_MEDIA_LIMIT } from './hashtag-collect.js';
-import { readTagMemory, rememberTag } from './hashtag-seen.js';
+import { readTagMemory, rememberTag, type Behind, type TagMemory } from './hashtag-seen.js';
 import {
   hashtagLookups,
   knownHashtagIds,
@@ -47,6 +47,27 @@ const tagsPosition = z.object({
   lookups: z.number().int().nonnegative(),
   skipped: z.record(z.string(), z.string()),
 });
+
+/**
+ * A walk the cap cut short leaves the tag behind the floor it paged back to (the mark, or
+ * the window's start on a first walk): the next run catches up. A catch-up walk cut short
+ * again gives the rest up (the cap is counted in data quality), so a tag is never walked
+ * deeper than the cap for more than one run in a row.
+ */
+function behindAfter(
+  ctx: JobContext,
+  tag: string,
+  memory: TagMemory,
+  capped: boolean,
+): Behind | null {
+  if (!capped) return null;
+  if (memory.behind === null) return { to: memory.hwm };
+  ctx.log.warn('a catch-up walk reached its page cap too; older posts of the tag are given up', {
+    hashtag: tag,
+    since: memory.behind.to,
+  });
+  return null;
+}
 
 export const hashtagsJob = defineJob({
   name: 'instagram.hashtags',
@@ -121,6 +142,7 @@ export const hashtagsJob = defineJob({
                 { runId, now: ctx.clock.now(), legacyMark: mark, keep },
                 got.written,
                 got.newest,
+                behindAfter(ctx, tag, memory, got.capped),
               );
           }
         } catch (error) {

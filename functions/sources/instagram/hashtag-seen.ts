@@ -26,6 +26,10 @@ const fingerprint = z.string().regex(/^[0-9a-f]{16}$/);
 /** Post id → [fingerprint, publication time in epoch seconds] (compact: 14,400 posts a day). */
 const postsSchema = z.record(z.string(), z.tuple([fingerprint, z.number().int()]));
 
+/** Posts newer than `to` (null: the window's start) that a capped walk did not reach. */
+const behindSchema = z.object({ to: z.string().nullable() });
+export type Behind = z.output<typeof behindSchema>;
+
 const seenSchema = z.object({
   hwm: z.string().nullable(),
   before: z.string().nullable(),
@@ -33,6 +37,9 @@ const seenSchema = z.object({
   posts: postsSchema,
   /** Fingerprints the `setBy` run replaced (null: the post was new to it). */
   prior: z.record(z.string(), fingerprint.nullable()),
+  /** The last walk stopped at the page cap above this mark: the next run catches up. */
+  behind: behindSchema.nullable().default(null),
+  behindBefore: behindSchema.nullable().default(null),
 });
 type SeenDoc = z.output<typeof seenSchema>;
 type Posts = z.output<typeof postsSchema>;
@@ -44,19 +51,21 @@ export interface TagMemory {
   /** The mark to page back to (null: never collected). */
   hwm: string | null;
   posts: Posts;
+  /** Set when the last walk was cut short by the page cap before reaching its mark. */
+  behind: Behind | null;
 }
 
 /** The state before `runId` touched it (the document itself when another run wrote it). */
 function baseFor(doc: SeenDoc | null, runId: string): TagMemory {
-  if (doc === null) return { hwm: null, posts: {} };
-  if (doc.setBy !== runId) return { hwm: doc.hwm, posts: doc.posts };
+  if (doc === null) return { hwm: null, posts: {}, behind: null };
+  if (doc.setBy !== runId) return { hwm: doc.hwm, posts: doc.posts, behind: doc.behind };
   const posts = { ...doc.posts };
   for (const [id, fp] of Object.entries(doc.prior)) {
     const entry = posts[id];
     if (fp === null) delete posts[id];
     else if (entry) posts[id] = [fp, entry[1]];
   }
-  return { hwm: doc.before, posts };
+  return { hwm: doc.before, posts, behind: doc.behindBefore };
 }
 
 /**
@@ -70,7 +79,7 @@ export async function readTagMemory(
   legacyMark: string | null,
 ): Promise<TagMemory> {
   const doc = (await state.get(seenKey(tag), seenSchema))?.value ?? null;
-  if (doc === null) return { hwm: legacyMark, posts: {} };
+  if (doc === null) return { hwm: legacyMark, posts: {}, behind: null };
   return baseFor(doc, runId);
 }
 
@@ -105,13 +114,16 @@ export async function rememberTag(
   run: { runId: string; now: Date; legacyMark: string | null; keep: number },
   written: ReadonlyMap<string, WrittenPost>,
   newest: string | null,
+  behind: Behind | null,
 ): Promise<void> {
   const oldest = Math.floor((run.now.getTime() - WINDOW_MS - SEEN_MARGIN_MS) / 1000);
   const nowSeconds = Math.floor(run.now.getTime() / 1000);
   await updateState(state, seenKey(tag), seenSchema, (current): SeenDoc => {
     // Merged into what is stored now: a concurrent run of the same tag keeps its posts.
     const base =
-      current === null ? { hwm: run.legacyMark, posts: {} } : baseFor(current, run.runId);
+      current === null
+        ? { hwm: run.legacyMark, posts: {}, behind: null }
+        : baseFor(current, run.runId);
     const posts: Posts = {};
     for (const [id, entry] of Object.entries(base.posts)) if (entry[1] >= oldest) posts[id] = entry;
     const prior: Record<string, string | null> = {};
@@ -125,6 +137,14 @@ export async function rememberTag(
     const hwm = base.hwm !== null && (newest === null || base.hwm > newest) ? base.hwm : newest;
     // What a redelivery must undo, for the posts still kept.
     const undo = Object.fromEntries(Object.entries(prior).filter(([id]) => id in kept));
-    return { hwm, before: base.hwm, setBy: run.runId, posts: kept, prior: undo };
+    return {
+      hwm,
+      before: base.hwm,
+      setBy: run.runId,
+      posts: kept,
+      prior: undo,
+      behind,
+      behindBefore: base.behind,
+    };
   });
 }
