@@ -149,7 +149,8 @@ describe('instagram.hashtags resumes at the hashtag it had not finished', functi
       };
       const first = await deferred.run(MESSAGE, RUN_ID, new Date(RUN_TIME));
       expect(first.outcome).to.equal('deferred');
-      expect(first.error).to.match(/deadline .* before #dior/);
+      expect(first.error).to.match(/before #dior: the run reached its deadline/);
+      expect(first.deferReason).to.equal('run-deadline');
       expect(deferred.apiLog()).to.have.length(4);
       const again = await deferred.run(MESSAGE, RUN_ID, new Date(RUN_TIME));
       expect(again.outcome, again.error ?? '').to.equal('deferred');

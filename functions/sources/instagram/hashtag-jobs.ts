@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { instagramHashtagMedia } from './tables.js';
 import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob, type JobContext } from '../../core/job.js';
-import { DeferredError } from '../../platform/errors.js';
+import { deadlineReached } from '../../platform/run-scope.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
 import { failIfAllSkipped, itemErrorText, skipItem, withInstagram } from './context.js';
 import { reportAdmission } from './hashtag-budget.js';
@@ -110,12 +110,7 @@ export const hashtagsJob = defineJob({
       for (const [i, tag] of admission.admitted.entries()) {
         if (done.has(tag)) continue;
         // Stop starting tags at the deadline; what is done stays done (the checkpoint).
-        if (ctx.clock.now() >= ctx.deadline)
-          throw new DeferredError(
-            `the run reached its deadline ${ctx.deadline.toISOString()} before #${tag}; deferring the rest of the hashtags`,
-            'run-deadline',
-            60,
-          );
+        if (ctx.clock.now() >= ctx.deadline) throw deadlineReached(`before #${tag}`);
         try {
           const mark = legacyMark(legacy, tag);
           const memory = await readTagMemory(state, tag, runId, mark);
