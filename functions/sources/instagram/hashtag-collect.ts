@@ -22,6 +22,7 @@ import {
 import { InstagramApiError, isItemError, type InstagramClient } from './client.js';
 import { afterCursor } from './context.js';
 import { UNKNOWN_HASHTAG_TTL_MS } from './hashtag-budget.js';
+import type { VisitObservation } from './hashtag-pacing.js';
 import { fingerprintOf, type TagMemory, type WrittenPost } from './hashtag-seen.js';
 import { forgetUnknownHashtag, noteHashtagLookup, rememberHashtagId } from './hashtag-state.js';
 import { hashtagMediaMapper, hashtagSearchMapper } from './mappers.js';
@@ -41,6 +42,8 @@ export interface TagCollected {
   newest: string | null;
   /** The walk stopped at the page cap before the mark (or the end of the pages). */
   capped: boolean;
+  /** Posts newer than the mark, for the tag's rate (hashtag-pacing.ts). */
+  seen: VisitObservation;
 }
 
 /** A walk catching up after a capped one may go this many times deeper than the cap. */
@@ -127,6 +130,7 @@ export async function collectTag(
   let capped: boolean;
   let newest = job.memory.hwm;
   const media = new Set<string>();
+  const fresh = new Map<string, string>();
   const pages: JsonAnswer[] = [];
   let wholePageOld = false;
   try {
@@ -147,7 +151,12 @@ export async function collectTag(
           hashtag: tag,
           hashtag_id: hashtagId,
         });
-        for (const r of rows) media.add(String(r.media_id));
+        for (const r of rows) {
+          media.add(String(r.media_id));
+          const t = r.timestamp;
+          if (typeof t === 'string' && (job.memory.hwm === null || t > job.memory.hwm))
+            fresh.set(String(r.media_id), t);
+        }
         const stamps = rows
           .map((r) => r.timestamp)
           .filter((t): t is string => typeof t === 'string');
@@ -170,7 +179,9 @@ export async function collectTag(
   }
   if (search) await ingest(ctx, hashtagSearchMapper, search, { hashtag: tag });
   const written = await landPages(ctx, tag, hashtagId, pages, job.memory);
-  return { id: hashtagId, media: media.size, written, newest, capped };
+  const freshStamps = [...fresh.values()].sort();
+  const seen = { fresh: fresh.size, oldestFresh: freshStamps[0] ?? null };
+  return { id: hashtagId, media: media.size, written, newest, capped, seen };
 }
 
 /** Lands the tag's pages in order, each with the fingerprints known when it is mapped. */

@@ -8,11 +8,13 @@ import { z } from 'zod';
 import { instagramHashtagMedia } from './tables.js';
 import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob, type JobContext } from '../../core/job.js';
+import { boolParam } from '../../core/params.js';
 import { deadlineReached } from '../../platform/run-scope.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
 import { failIfAllSkipped, itemErrorText, skipItem, withInstagram } from './context.js';
 import { reportAdmission } from './hashtag-budget.js';
 import { collectTag, RECENT_MEDIA_LIMIT } from './hashtag-collect.js';
+import { planVisits, readVisits, recordVisits, type VisitObservation } from './hashtag-pacing.js';
 import { readTagMemory, rememberTag, type Behind, type TagMemory } from './hashtag-seen.js';
 import {
   hashtagLookups,
@@ -37,6 +39,11 @@ export const hashtagsParams = z.strictObject({
     .optional()
     .describe('Hashtags to collect; defaults to INSTAGRAM_HASHTAGS'),
   maxPages: z.coerce.number().int().min(1).max(200).optional(),
+  paced: boolParam
+    .default(false)
+    .describe(
+      'Visit only the hashtags that are due (enough new posts expected, or INSTAGRAM_HASHTAG_MAX_INTERVAL_MINUTES passed); the schedule sets it',
+    ),
 });
 
 const tagsPosition = z.object({
@@ -80,8 +87,9 @@ export const hashtagsJob = defineJob({
       id: 'instagram-hashtags-5min',
       cron: '*/5 * * * *',
       timeZone: 'UTC',
-      params: {},
-      description: 'Every 5 minutes: recent media of the watched hashtags (INSTAGRAM_HASHTAGS).',
+      params: { paced: true },
+      description:
+        'Every 5 minutes: recent media of the watched hashtags that are due (INSTAGRAM_HASHTAGS; busy tags every run, quiet ones at least hourly).',
     },
   ],
   run: (ctx, params) =>
@@ -102,59 +110,77 @@ export const hashtagsJob = defineJob({
       // A redelivered run goes on with the next hashtag (see core/checkpoint.ts).
       const checkpoint = await openCheckpoint(ctx, 'hashtags', tagsPosition);
       const at = checkpoint.resumed ?? { done: [], media: {}, rows: 0, lookups: 0, skipped: {} };
+      // A redelivery plans from the visits before its first attempt (hashtag-pacing.ts).
+      const now = ctx.clock.now();
+      const plan = params.paced
+        ? planVisits(
+            await readVisits(state),
+            admission.admitted,
+            now,
+            client.config.hashtagPacing,
+            runId,
+          )
+        : { due: admission.admitted, notDue: [] };
+      const visits: Record<string, VisitObservation> = {};
       const done = new Set(at.done);
       const perTag: Record<string, number> = { ...at.media };
       const skipped = new Map<string, string>(Object.entries(at.skipped));
       let rows = at.rows;
       let lookups = at.lookups;
-      for (const [i, tag] of admission.admitted.entries()) {
-        if (done.has(tag)) continue;
-        // Stop starting tags at the deadline; what is done stays done (the checkpoint).
-        if (ctx.clock.now() >= ctx.deadline) throw deadlineReached(`before #${tag}`);
-        try {
-          const mark = legacyMark(legacy, tag);
-          const memory = await readTagMemory(state, tag, runId, mark);
-          const knownId = ids[tag] ?? null;
-          const searchAgain = knownId !== null && lookedUp[tag] === runId;
-          if (knownId === null || searchAgain) lookups += 1;
-          const got = await collectTag(ctx, client, me, {
-            tag,
-            knownId,
-            searchAgain,
-            memory,
-            maxPages,
-          });
-          if (got !== null) {
-            perTag[tag] = got.media;
-            rows += got.written.size;
-            // The state may say "written" only once the rows are durable: flushed, none refused.
-            const refusedBefore = ctx.rows.warehouseRejected;
-            await ctx.rows.flush();
-            if (ctx.rows.warehouseRejected === refusedBefore)
-              await rememberTag(
-                state,
-                tag,
-                { runId, now: ctx.clock.now(), legacyMark: mark, keep },
-                got.written,
-                got.newest,
-                behindAfter(ctx, tag, memory, got.capped),
-              );
+      try {
+        for (const [i, tag] of plan.due.entries()) {
+          if (done.has(tag)) continue;
+          // Stop starting tags at the deadline; what is done stays done (the checkpoint).
+          if (ctx.clock.now() >= ctx.deadline) throw deadlineReached(`before #${tag}`);
+          try {
+            const mark = legacyMark(legacy, tag);
+            const memory = await readTagMemory(state, tag, runId, mark);
+            const knownId = ids[tag] ?? null;
+            const searchAgain = knownId !== null && lookedUp[tag] === runId;
+            if (knownId === null || searchAgain) lookups += 1;
+            const got = await collectTag(ctx, client, me, {
+              tag,
+              knownId,
+              searchAgain,
+              memory,
+              maxPages,
+            });
+            if (got !== null) {
+              perTag[tag] = got.media;
+              visits[tag] = got.seen;
+              rows += got.written.size;
+              // The state may say "written" only once the rows are durable: flushed, none refused.
+              const refusedBefore = ctx.rows.warehouseRejected;
+              await ctx.rows.flush();
+              if (ctx.rows.warehouseRejected === refusedBefore)
+                await rememberTag(
+                  state,
+                  tag,
+                  { runId, now: ctx.clock.now(), legacyMark: mark, keep },
+                  got.written,
+                  got.newest,
+                  behindAfter(ctx, tag, memory, got.capped),
+                );
+            }
+          } catch (error) {
+            if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;
+            skipped.set(tag, itemErrorText(error));
           }
-        } catch (error) {
-          if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;
-          skipped.set(tag, itemErrorText(error));
+          done.add(tag);
+          ctx.progress('hashtags', i + 1, plan.due.length);
+          await checkpoint.save({
+            done: [...done],
+            media: perTag,
+            rows,
+            lookups,
+            skipped: Object.fromEntries(skipped),
+          });
         }
-        done.add(tag);
-        ctx.progress('hashtags', i + 1, admission.admitted.length);
-        await checkpoint.save({
-          done: [...done],
-          media: perTag,
-          rows,
-          lookups,
-          skipped: Object.fromEntries(skipped),
-        });
+      } finally {
+        // One write for the tags this delivery visited, after their rows are written.
+        await recordVisits(state, runId, now, visits);
       }
-      failIfAllSkipped('hashtag', admission.admitted.length, skipped);
+      failIfAllSkipped('hashtag', plan.due.length, skipped);
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
       // Waiting tags do not fail the run (that alerted every 5 minutes): the alerts at the
@@ -164,6 +190,7 @@ export const hashtagsJob = defineJob({
           hashtags: perTag,
           new_or_changed: rows,
           id_lookups: lookups,
+          ...(plan.notDue.length > 0 ? { not_due: plan.notDue } : {}),
           budget_used: admission.used,
           ...(admission.waiting.length > 0 ? { budget_waiting: admission.waiting } : {}),
           ...(admission.unknown.length > 0 ? { unknown_hashtags: admission.unknown } : {}),
