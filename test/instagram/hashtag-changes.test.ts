@@ -183,6 +183,31 @@ describe('instagram.hashtags writes a row only for a new or changed post', () =>
     expect(prada).to.have.length(144);
   });
 
+  it('replay maps the landed answers to exactly the rows the live runs wrote (context.seen)', async () => {
+    h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
+    await h.run(GUCCI);
+    h.clock.advance(FIVE_MINUTES);
+    h.sandbox.changePost(postId(1, 118), { like_count: 2500 });
+    await h.run(GUCCI);
+    const live = await h.query('SELECT * FROM instagram_hashtag_media ORDER BY insert_id');
+    expect(live).to.have.length(121 + 5 + 1);
+    const replay = await h.run({
+      job: 'platform.replay',
+      params: {
+        from: '2026-11-20',
+        to: '2026-11-20',
+        source: 'instagram',
+        entity: 'hashtag_recent_media',
+      },
+    });
+    expect(replay.outcome, replay.error ?? '').to.equal('succeeded');
+    // 221 posts landed in the two runs' pages; 127 rows, the live runs' own.
+    expect(replay.rows.instagram_hashtag_media).to.equal(127);
+    expect(await h.query('SELECT * FROM instagram_hashtag_media ORDER BY insert_id')).to.deep.equal(
+      live,
+    );
+  });
+
   it('tells new-or-changed rows from posts seen in the run details', async () => {
     h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
     await h.run(GUCCI);
