@@ -85,6 +85,41 @@ describe('instagram.hashtags writes a row only for a new or changed post', () =>
     expect(all?.n).to.equal(latest?.n);
   });
 
+  it("the schedule's paced runs: one row per new post too (2 hours, then one run of every tag)", async () => {
+    h = await startInstagramHarness({
+      sandbox: { hashtags: RATES, callsPerHour: 1_000_000 },
+      env: { INSTAGRAM_HASHTAGS: Object.keys(RATES).join(',') },
+    });
+    const paced = { job: 'instagram.hashtags', params: { paced: true } };
+    const first = await h.run(paced);
+    const before = first.rows.instagram_hashtag_media ?? 0;
+    let rows = 0;
+    let onPages = 0;
+    for (let i = 0; i < 24; i++) {
+      h.clock.advance(FIVE_MINUTES);
+      const s = await h.run(paced);
+      expect(s.outcome, s.error ?? '').to.equal('succeeded');
+      rows += s.rows.instagram_hashtag_media ?? 0;
+      onPages += Object.values(s.details.hashtags as Record<string, number>).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    }
+    // An unpaced run visits every tag: what the paced runs had not visited yet comes in.
+    const sweep = await h.run(ALL);
+    rows += sweep.rows.instagram_hashtag_media ?? 0;
+    // 2 hours of new posts, and the 201 of gucci's backlog beyond the first run's page cap.
+    const newPosts = 2 * Object.values(RATES).reduce((a, b) => a + b, 0);
+    console.log(
+      `      paced: ${rows} rows for ${newPosts} new posts and 201 caught up (${before} in the first run); posts on the walked pages: ${(onPages / newPosts).toFixed(2)} per new post`,
+    );
+    expect(rows).to.equal(newPosts + 201);
+    const [all] = await h.query(
+      'SELECT count(*) AS n, count(DISTINCT hashtag || media_id) AS keys FROM instagram_hashtag_media',
+    );
+    expect(all?.n).to.equal(all?.keys);
+  });
+
   it('a post whose like count changes gets exactly one new row; hiding and showing likes are changes', async () => {
     h = await startInstagramHarness({ sandbox: { hashtags: { gucci: 60 } } });
     expect((await h.run(GUCCI)).outcome).to.equal('succeeded');
