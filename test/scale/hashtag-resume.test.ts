@@ -75,6 +75,44 @@ describe('instagram.hashtags resumes at the hashtag it had not finished', functi
     }
   });
 
+  it('killed before a checkpoint was persisted: a hashtag the run found unknown is searched again', async () => {
+    const sandbox = new InstagramSandbox({
+      now: () => Date.parse(RUN_TIME),
+      callsPerHour: 1_000_000,
+      hashtags: FEEDS,
+    });
+    await sandbox.start();
+    const root = await mkdtemp(join(tmpdir(), 'fanpulse-hashtags-unknown-'));
+    // The default 60 s between persisted checkpoints: the kill loses the whole delivery.
+    const env = { ...sandbox.env(), FANPULSE_HTTP_RETRIES: '0' };
+    const message = { job: 'instagram.hashtags', params: { hashtags: ['nosuchtag', 'gucci'] } };
+    const run = { sandbox, env, message, runId: RUN_ID, runTime: RUN_TIME };
+    try {
+      expect((await runInChild({ ...run, dataDir: join(root, 'clean') })).outcome).to.equal(
+        'succeeded',
+      );
+      const killed = await runInChild({
+        ...run,
+        dataDir: join(root, 'killed'),
+        killAt: (r, log) => r.path.endsWith('/recent_media') && mediaPages(log).length === 2,
+      });
+      expect(killed.killed).to.equal(true);
+      const before = sandbox.log.length;
+      const again = await runInChild({ ...run, dataDir: join(root, 'killed') });
+      expect(again.outcome).to.equal('succeeded');
+      expect(searches(sandbox.log.slice(before))).to.deep.equal(['gucci', 'nosuchtag']);
+      expect(await tableRows(join(root, 'killed'), TABLES)).to.deep.equal(
+        await tableRows(join(root, 'clean'), TABLES),
+      );
+      expect((await rawAnswers(join(root, 'killed'))).answers).to.deep.equal(
+        (await rawAnswers(join(root, 'clean'))).answers,
+      );
+    } finally {
+      await sandbox.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   describe('deferred at its deadline', () => {
     let reference: InstagramHarness;
     let deferred: InstagramHarness;

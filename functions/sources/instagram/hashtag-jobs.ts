@@ -121,6 +121,9 @@ export const hashtagsJob = defineJob({
             runId,
           )
         : { due: admission.admitted, notDue: [] };
+      // A tag this run found unknown in an earlier delivery is searched again (it holds no
+      // budget slot), as that delivery did, so the raw object holds the answer.
+      const tags = [...plan.due, ...admission.unknown.filter((tag) => lookedUp[tag] === runId)];
       const visits: Record<string, VisitObservation> = {};
       const done = new Set(at.done);
       const perTag: Record<string, number> = { ...at.media };
@@ -128,7 +131,7 @@ export const hashtagsJob = defineJob({
       let rows = at.rows;
       let lookups = at.lookups;
       try {
-        for (const [i, tag] of plan.due.entries()) {
+        for (const [i, tag] of tags.entries()) {
           if (done.has(tag)) continue;
           // Stop starting tags at the deadline; what is done stays done (the checkpoint).
           if (ctx.clock.now() >= ctx.deadline) throw deadlineReached(`before #${tag}`);
@@ -167,7 +170,7 @@ export const hashtagsJob = defineJob({
             skipped.set(tag, itemErrorText(error));
           }
           done.add(tag);
-          ctx.progress('hashtags', i + 1, plan.due.length);
+          ctx.progress('hashtags', i + 1, tags.length);
           await checkpoint.save({
             done: [...done],
             media: perTag,
@@ -180,7 +183,7 @@ export const hashtagsJob = defineJob({
         // One write for the tags this delivery visited, after their rows are written.
         await recordVisits(state, runId, now, visits);
       }
-      failIfAllSkipped('hashtag', plan.due.length, skipped);
+      failIfAllSkipped('hashtag', tags.length, skipped);
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
       // Waiting tags do not fail the run (that alerted every 5 minutes): the alerts at the
