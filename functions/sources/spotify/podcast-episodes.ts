@@ -78,6 +78,15 @@ export async function collectShowEpisodes(
   }
   const start = resumed?.offset ?? 0;
   let fetchedBefore = resumed?.fetched ?? 0;
+  let next = start;
+  const position = (offset: number): z.infer<typeof episodesPosition> => ({
+    showId,
+    offset,
+    fetched: fetchedBefore,
+    baseline,
+    fullReason,
+    head: head.toJSON(),
+  });
   const walk = await walkOffsetPages({
     pageSize: client.limits.showEpisodes,
     ...(first ? { first } : {}),
@@ -85,14 +94,7 @@ export async function collectShowEpisodes(
     maxItems: Math.max(1, params.maxEpisodes - start),
     fetch: async (offset, limit) => {
       // Everything before `offset` is landed: the place a redelivery starts from.
-      await checkpoint.save({
-        showId,
-        offset,
-        fetched: fetchedBefore,
-        baseline,
-        fullReason,
-        head: head.toJSON(),
-      });
+      await checkpoint.save(position(offset));
       const answer = await client.getInMarket(
         `shows/${showId}/episodes`,
         { limit, offset },
@@ -105,7 +107,8 @@ export async function collectShowEpisodes(
     },
     visit: (items, offset) => {
       fetchedBefore += items.filter((i) => i !== null).length;
-      ctx.progress('episodes', offset + items.length);
+      next = offset + items.length;
+      ctx.progress('episodes', next);
       head.see(items, offset);
       if (baseline === null) return false;
       const verdict = judgePage(items, offset, baseline, head.total);
@@ -123,6 +126,9 @@ export async function collectShowEpisodes(
     stop: runStopRules(ctx),
     report: { quality: ctx.quality, table: spotifyEpisodes.name, what: `show ${showId}` },
   });
+  // Stopped before a page: everything before `next` is landed, so the redelivery starts there
+  // (not at the last page's start, which would land that page a second time).
+  if (walk.ended === 'stopped') await checkpoint.save(position(next));
   deferIfStopped(walk, `episodes of show ${showId}`);
   ctx.addItems(walk.available);
   const complete = walk.ended === 'end';

@@ -37,6 +37,7 @@ export async function searchShows(
 ): Promise<number> {
   const resumed = checkpoint?.resumed ?? null;
   let seen = resumed?.seen ?? 0;
+  let next = resumed?.offset ?? 0;
   const result = await walkOffsetPages({
     pageSize: client.limits.search,
     wanted: Math.max(1, wanted - seen),
@@ -55,12 +56,16 @@ export async function searchShows(
     },
     visit: (items, offset) => {
       seen += items.filter((i) => i !== null).length;
+      next = offset + items.length;
       ctx.progress(`shows for "${term}"`, offset + items.length, wanted);
       return visit(items, offset);
     },
     stop: runStopRules(ctx),
     report: { quality: ctx.quality, table: spotifyShows.name, what: `show search "${term}"` },
   });
+  // Stopped before a page: everything before `next` is landed, so the redelivery starts there
+  // (not at the last page's start, which would land that page a second time).
+  if (result.ended === 'stopped') await checkpoint?.save({ offset: next, seen });
   deferIfStopped(result, `show search "${term}"`);
   return seen;
 }
