@@ -3,6 +3,8 @@
 // token requests included.
 import { expect } from 'chai';
 import { parseParamArgs } from '../../functions/cli/args.js';
+import { formatParams } from '../../functions/cli/job-params.js';
+import { catalog } from '../../functions/sources/all.js';
 import { podcastEpisodesParams } from '../../functions/sources/spotify/podcast-jobs.js';
 import { DATA_HACKERS_ID, PodcastCatalog, sandboxId } from '../sandbox/spotify/podcasts.js';
 import type { LoggedRequest } from '../sandbox/http-sandbox.js';
@@ -195,9 +197,17 @@ describe('incremental podcast episodes', function () {
     expect(next.summary.details).to.deep.include({ pass: 'incremental', episodes: 50 });
   });
 
-  it('`--full true` on the command line asks for a full pass', () => {
+  it('`--full true` on the command line asks for a full pass; the job help and schedules say so', () => {
     const params = parseParamArgs(['--full', 'true', '--show-id', DATA_HACKERS_ID]);
     expect(podcastEpisodesParams.parse(params)).to.deep.include({ full: true });
     expect(podcastEpisodesParams.parse({}).full).to.equal(false);
+    const job = catalog.findJob('spotify.podcast_episodes')!;
+    expect(formatParams(job)).to.match(/--full <boolean>\s+Walk every page/);
+    // Daily incremental runs Monday to Saturday, the full pass on Sunday: every day once.
+    const schedules = job.schedules.map((s) => [s.cron, s.params.full ?? false]);
+    expect(schedules).to.deep.equal([
+      ['30 6 * * 1-6', false],
+      ['30 6 * * 0', true],
+    ]);
   });
 });

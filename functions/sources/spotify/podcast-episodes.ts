@@ -63,7 +63,9 @@ export async function collectShowEpisodes(
   let baseline = resumed
     ? resumed.baseline
     : await loadBaseline(state, market, showId, ctx.run.runId);
-  let fullReason = resumed ? resumed.fullReason : fullPassReason(baseline, params.full, params.terms);
+  let fullReason = resumed
+    ? resumed.fullReason
+    : fullPassReason(baseline, params.full, params.terms);
   if (fullReason !== null) baseline = null;
   const head = new ListingHead(resumed?.head);
   const context = { show_id: showId, market, terms: params.terms };

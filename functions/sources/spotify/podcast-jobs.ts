@@ -77,7 +77,7 @@ export const podcastEpisodesJob = defineJob({
   name: 'spotify.podcast_episodes',
   source: 'spotify',
   description:
-    'The episodes of one show (by showId, or by exact normalised showName), and which episodes mention the watched terms (source design tables 6 and 7): incremental (pages until episodes already collected), every page with full.',
+    'Every episode of one show (by showId, or by exact normalised showName), and which episodes mention the watched terms (source design tables 6 and 7). Incremental: pages only until episodes a complete run collected; full walks every page (weekly schedule).',
   params: podcastEpisodesParams,
   schedules: [
     {

@@ -68,7 +68,9 @@ export const spotifyEpisodeListings = defineTable({
   key: ['show_id'],
   columns: {
     show_id: required(col.string('Show whose listing the run walked to its end.')),
-    total_episodes: col.int("The listing's total on its last page (unavailable episodes included)."),
+    total_episodes: col.int(
+      "The listing's total on its last page (unavailable episodes included).",
+    ),
     listing_end: col.int('Offset after the last item of the last page (its offset + its items).'),
     market: col.string('Market the answer was requested for.'),
   },
