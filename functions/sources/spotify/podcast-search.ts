@@ -44,8 +44,9 @@ export async function searchShows(
     startOffset: resumed?.offset ?? 0,
     maxOffset: SEARCH_MAX_OFFSET,
     fetch: async (offset, limit) => {
-      // Everything before `offset` is landed: the place a redelivery starts from.
-      await checkpoint?.save({ offset, seen });
+      // Everything before `offset` is landed: the place a redelivery starts from (at 0 there
+      // is nothing to keep: a run deferred before its first page starts afresh).
+      if (offset > 0) await checkpoint?.save({ offset, seen });
       const answer = await client.getInMarket(
         'search',
         { q: term, type: 'show', limit, offset },
