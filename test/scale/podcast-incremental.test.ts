@@ -71,6 +71,18 @@ describe('incremental podcast episodes', function () {
     await expectViewsMatchListing();
   });
 
+  it("by name (the schedules' way) a second run over an unchanged show stays within 15 %", async () => {
+    await start(1000);
+    const byName = { showId: undefined, showName: 'Data Hackers' };
+    const first = await day(byName);
+    const second = await day(byName);
+    console.log(
+      `    podcast episodes by name, 1,000-episode show: first run ${first.calls} calls, second (unchanged) ${second.calls} (${((100 * second.calls) / first.calls).toFixed(1)} %)`,
+    );
+    expect(second.summary.details).to.deep.include({ pass: 'incremental' });
+    expect(second.calls).to.be.at.most(first.calls * 0.15);
+  });
+
   it('collects every episode added between runs, across pages, and the views keep every episode', async () => {
     await start(300);
     await day();
