@@ -136,6 +136,27 @@ describe('incremental podcast episodes', function () {
     delete show().reportedTotal;
     await day({ full: true });
     await expectViewsMatchListing();
+
+    // Complete listings come from the landed last pages: replay alone rebuilds the same view.
+    const presence = () =>
+      h.query(
+        'SELECT episode_id, removed, first_seen_at, last_seen_at FROM spotify_episode_presence ORDER BY episode_id',
+      );
+    const before = await presence();
+    for (const table of [
+      'spotify_episodes',
+      'spotify_episode_listings',
+      'job_runs',
+      'data_quality',
+    ])
+      await h.query(`DELETE FROM ${table}`);
+    const replay = await h.run({
+      job: 'platform.replay',
+      params: { from: '2026-11-20', to: '2026-12-31', source: 'spotify' },
+    });
+    expect(replay.outcome, replay.error ?? '').to.equal('succeeded');
+    expect(replay.rows.spotify_episode_listings).to.equal(3); // the three runs that walked it all
+    expect(await presence()).to.deep.equal(before);
   });
 
   it('new mention terms force a full pass; the mentions view then covers every episode', async () => {
