@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LoggedRequest } from '../sandbox/http-sandbox.js';
 import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
+import { assertNoViolations } from '../support/harness.js';
 import { rawAnswers, runInChild, tableRows } from './kill-support.js';
 
 const RUN_TIME = '2026-11-20T10:00:00.000Z';
@@ -52,6 +53,7 @@ describe('fault scenario: spotify.podcast_shows killed at the timeout, then rede
       const killedRaw = await rawAnswers(join(root, 'killed'));
       expect(killedRaw.answers).to.have.length(5);
       expect(killedRaw.answers).to.deep.equal(cleanRaw.answers);
+      assertNoViolations(sandbox);
     } finally {
       await sandbox.stop();
       await rm(root, { recursive: true, force: true });
