@@ -80,7 +80,6 @@ export async function collectShowEpisodes(
   }
   const start = resumed?.offset ?? 0;
   let fetchedBefore = resumed?.fetched ?? 0;
-  let next = start;
   const position = (offset: number): z.infer<typeof episodesPosition> => ({
     showId,
     offset,
@@ -94,9 +93,10 @@ export async function collectShowEpisodes(
     ...(first ? { first } : {}),
     startOffset: start,
     maxItems: Math.max(1, params.maxEpisodes - start),
+    // Everything before `offset` is landed: the place a redelivery starts from. Saved before
+    // the deadline rule is asked, so a stopped walk keeps exactly what it landed.
+    beforePage: (offset) => checkpoint.save(position(offset)),
     fetch: async (offset, limit) => {
-      // Everything before `offset` is landed: the place a redelivery starts from.
-      await checkpoint.save(position(offset));
       const answer = await client.getInMarket(
         `shows/${showId}/episodes`,
         { limit, offset },
@@ -109,8 +109,7 @@ export async function collectShowEpisodes(
     },
     visit: (items, offset) => {
       fetchedBefore += items.filter((i) => i !== null).length;
-      next = offset + items.length;
-      ctx.progress('episodes', next);
+      ctx.progress('episodes', offset + items.length);
       head.see(items, offset);
       if (baseline === null) return false;
       const verdict = judgePage(items, offset, baseline, head.total);
@@ -128,9 +127,6 @@ export async function collectShowEpisodes(
     stop: runStopRules(ctx),
     report: { quality: ctx.quality, table: spotifyEpisodes.name, what: `show ${showId}` },
   });
-  // Stopped before a page: everything before `next` is landed, so the redelivery starts there
-  // (not at the last page's start, which would land that page a second time).
-  if (walk.ended === 'stopped') await checkpoint.save(position(next));
   deferIfStopped(walk, `episodes of show ${showId}`);
   ctx.addItems(walk.available);
   const complete = walk.ended === 'end';

@@ -37,16 +37,18 @@ export async function searchShows(
 ): Promise<number> {
   const resumed = checkpoint?.resumed ?? null;
   let seen = resumed?.seen ?? 0;
-  let next = resumed?.offset ?? 0;
   const result = await walkOffsetPages({
     pageSize: client.limits.search,
     wanted: Math.max(1, wanted - seen),
     startOffset: resumed?.offset ?? 0,
     maxOffset: SEARCH_MAX_OFFSET,
-    fetch: async (offset, limit) => {
-      // Everything before `offset` is landed: the place a redelivery starts from (at 0 there
-      // is nothing to keep: a run deferred before its first page starts afresh).
+    // Everything before `offset` is landed: the place a redelivery starts from (at 0 there is
+    // nothing to keep: a run deferred before its first page starts afresh). Saved before the
+    // deadline rule is asked, so a stopped walk keeps exactly what it landed.
+    beforePage: async (offset) => {
       if (offset > 0) await checkpoint?.save({ offset, seen });
+    },
+    fetch: async (offset, limit) => {
       const answer = await client.getInMarket(
         'search',
         { q: term, type: 'show', limit, offset },
@@ -57,16 +59,12 @@ export async function searchShows(
     },
     visit: (items, offset) => {
       seen += items.filter((i) => i !== null).length;
-      next = offset + items.length;
       ctx.progress(`shows for "${term}"`, offset + items.length, wanted);
       return visit(items, offset);
     },
     stop: runStopRules(ctx),
     report: { quality: ctx.quality, table: spotifyShows.name, what: `show search "${term}"` },
   });
-  // Stopped before a page: everything before `next` is landed, so the redelivery starts there
-  // (not at the last page's start, which would land that page a second time).
-  if (result.ended === 'stopped') await checkpoint?.save({ offset: next, seen });
   deferIfStopped(result, `show search "${term}"`);
   return seen;
 }
