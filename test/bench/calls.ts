@@ -1,0 +1,189 @@
+// API calls per collector, first run against steady state: every scheduled job of the
+// catalogue runs its scheduled message against its source's sandbox twice over unchanged
+// data in one state folder (then its other schedules, e.g. the weekly full refresh), with
+// the run times and new run ids the scheduler would send; fan-outs run their children in
+// process. Runs per day come from the schedules' cron expressions. Nothing is hard-coded:
+// a collector that changes, or a schedule that changes, changes these numbers.
+import type { JobDefinition, Schedule } from '../../functions/core/job.js';
+import { catalog } from '../../functions/sources/all.js';
+import type { Tier } from '../sandbox/spotify/server.js';
+import { AVERAGING_DAYS, nextRun, runsPerDay } from './calls-cron.js';
+import { measureRuns, type PlannedRun } from './calls-measure.js';
+import {
+  conclusions,
+  onDemandTable,
+  table,
+  verdictLine,
+  type CollectorResult,
+  type ScheduleResult,
+} from './calls-report.js';
+import { coverageGaps, TIERED_SOURCES, UNSCHEDULED } from './calls-sources.js';
+import type { BenchModule } from './types.js';
+
+/** Where simulated time starts (a Friday; the Instagram sandbox's feeds are built to it). */
+export const REFERENCE = new Date('2026-11-20T10:00:00Z');
+const DAY_MS = 24 * 3600_000;
+/** The collector issue 14 holds to "a second run costs at most 15 % of the first". */
+const HEADLINE_JOB = 'spotify.artist_catalog';
+
+const runId = (job: string, tier: Tier, n: number) =>
+  `bench-calls-${job.replace(/\W/g, '-')}-${tier}-${n}`;
+
+/**
+ * The scheduler's messages for one job: its most frequent schedule's first run and next
+ * run, then each other schedule at its next firing after that (on the state they left).
+ */
+async function measureScheduled(job: JobDefinition, tier: Tier): Promise<CollectorResult> {
+  const withRate = job.schedules.map((s) => ({
+    s,
+    rate: runsPerDay(s.cron, s.timeZone, REFERENCE),
+  }));
+  const primary = withRate.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const message = (s: Schedule) => ({ job: job.name, params: s.params });
+  const t1 = nextRun(primary.s.cron, primary.s.timeZone, REFERENCE);
+  const t2 = nextRun(primary.s.cron, primary.s.timeZone, t1);
+  const plan: PlannedRun[] = [
+    { message: message(primary.s), runId: runId(job.name, tier, 1), at: t1 },
+    { message: message(primary.s), runId: runId(job.name, tier, 2), at: t2 },
+  ];
+  const others = withRate.filter((o) => o !== primary);
+  for (const o of others) {
+    const at = nextRun(o.s.cron, o.s.timeZone, plan[plan.length - 1]!.at);
+    plan.push({ message: message(o.s), runId: runId(job.name, tier, plan.length + 1), at });
+  }
+  const runs = await measureRuns(job.source, tier, plan);
+  const result = (o: (typeof withRate)[number], index: number): ScheduleResult => ({
+    id: o.s.id,
+    cron: o.s.cron,
+    timeZone: o.s.timeZone,
+    runsPerDay: o.rate,
+    first: o === primary ? runs[0]! : null,
+    steady: runs[o === primary ? 1 : index]!,
+  });
+  const primaryResult = result(primary, 1);
+  return {
+    job: job.name,
+    tier: TIERED_SOURCES.has(job.source) ? tier : null,
+    primary: primaryResult,
+    schedules: withRate.map((o) =>
+      o === primary ? primaryResult : result(o, 2 + others.indexOf(o)),
+    ),
+  };
+}
+
+/** A job no schedule sends: a sample message, then the same again a day later. */
+async function measureOnDemand(
+  job: JobDefinition,
+  tier: Tier,
+  why: string,
+  params: Record<string, unknown>,
+): Promise<CollectorResult> {
+  const message = { job: job.name, params };
+  const [first, steady] = await measureRuns(job.source, tier, [
+    { message, runId: runId(job.name, tier, 1), at: REFERENCE },
+    { message, runId: runId(job.name, tier, 2), at: new Date(REFERENCE.getTime() + DAY_MS) },
+  ]);
+  const only: ScheduleResult = {
+    id: 'sample',
+    cron: '–',
+    timeZone: '',
+    runsPerDay: 0,
+    first: first!,
+    steady: steady!,
+  };
+  return {
+    job: job.name,
+    tier: TIERED_SOURCES.has(job.source) ? tier : null,
+    primary: only,
+    schedules: [only],
+    onDemand: why,
+  };
+}
+
+async function measureTier(tier: Tier, sources: (s: string) => boolean) {
+  const results: CollectorResult[] = [];
+  for (const job of catalog.jobs.filter((j) => sources(j.source))) {
+    const listed = UNSCHEDULED[job.name];
+    process.stderr.write(`bench calls: ${job.name} (${tier})\n`);
+    if (job.schedules.length > 0) results.push(await measureScheduled(job, tier));
+    else if (listed?.kind === 'on-demand')
+      results.push(await measureOnDemand(job, tier, listed.why, listed.sample()));
+  }
+  return results;
+}
+
+/** Fan-out children the catalogue says a schedule reaches, and whether the runs reached them. */
+function fanOutCheck(tier: Tier, results: readonly CollectorResult[]): string[] {
+  return Object.entries(UNSCHEDULED).flatMap(([job, u]) => {
+    if (u.kind !== 'fan-out' || !u.tiers.includes(tier)) return [];
+    const parent = results.find((r) => r.job === u.parent);
+    const seen = parent?.schedules.some((s) =>
+      [s.first, s.steady].some((run) => (run?.byJob[job]?.jobs ?? 0) > 0),
+    );
+    return seen ? [] : [`- **${job} never ran** in ${u.parent}'s runs (${tier}).`];
+  });
+}
+
+function tokenNote(results: readonly CollectorResult[]): string {
+  const tokens = results.flatMap((r) =>
+    r.schedules.flatMap((s) => [s.first, s.steady].map((x) => x?.tokens ?? 0)),
+  );
+  const runs = tokens.length - results.flatMap((r) => r.schedules.filter((s) => !s.first)).length;
+  return `OAuth token requests are not in the table: ${tokens.reduce((a, b) => a + b, 0)} over these ${runs} Spotify runs, at most one per run here because every run starts a fresh instance (a warm instance reuses its token for an hour).`;
+}
+
+export const bench: BenchModule = {
+  async run() {
+    const gaps = coverageGaps(catalog);
+    if (gaps.length > 0) throw new Error(`calls bench leaves out: ${gaps.join('; ')}`);
+    const started = performance.now();
+    const defaults = await measureTier('development', () => true);
+    const extended = await measureTier('extended', (s) => TIERED_SOURCES.has(s));
+    const seconds = (performance.now() - started) / 1000;
+    const all = [...defaults, ...extended];
+    const noApi = catalog.jobs.flatMap((j) => {
+      const u = UNSCHEDULED[j.name];
+      return u?.kind === 'no-external-api' ? [`${j.name} (${u.why})`] : [];
+    });
+    const zero = defaults.filter(
+      (c) =>
+        c.schedules.every((s) => (s.first?.calls ?? 0) === 0 && s.steady.calls === 0) &&
+        !c.onDemand,
+    );
+    const checks = [...fanOutCheck('development', defaults), ...fanOutCheck('extended', extended)];
+    const spotifyRuns = all.filter((c) => c.tier !== null);
+    const headline = defaults.find((c) => c.job === HEADLINE_JOB);
+    const headlineLine = headline ? verdictLine(headline) : null;
+    if (headlineLine === null) throw new Error(`calls bench: ${HEADLINE_JOB} made no calls`);
+    return {
+      title: 'API calls per collector: first run and steady state',
+      command: 'npm run bench -- calls',
+      markdown: [
+        `Every scheduled job's scheduled message, run as the scheduler sends it against its source's sandbox: a first run on an empty local state folder, then the next firing of the same schedule (later run time, new run id) over unchanged sandbox data, then each other schedule of the job at its next firing (e.g. the weekly full refresh) on the state left behind. Each run is a fresh instance (new services) on the same state folder and warehouse; fan-outs run every child in process through the local queue, and ↳ rows give each kind of child's share (jobs run first / steady). Runs per day are computed from each schedule's cron expression and time zone, averaged over ${AVERAGING_DAYS} days. Calls per day, steady state = Σ over schedules of runs per day × that schedule's steady-state calls; the first day has one first run of the most frequent schedule instead of a steady one. A schedule row's "first run" is – where it only ran after the primary schedule. Spotify data: the podcast sandbox and a synthetic catalogue holding the default watch list; Instagram: the sandbox's default feeds frozen at the first run, no usage pressure.`,
+        '',
+        `### Default deployment (Spotify development tier)`,
+        '',
+        table(defaults),
+        '',
+        `### Spotify extended tier`,
+        '',
+        table(extended),
+        '',
+        `### Jobs no schedule sends`,
+        '',
+        onDemandTable(all),
+        '',
+        `**Headline** (the default deployment's catalogue): ${headlineLine}.`,
+        '',
+        '**Steady state against the first run**, every scheduled collector that calls an API (the target: at most 15 %):',
+        '',
+        ...conclusions(all),
+        ...checks,
+        '',
+        `No external API: ${noApi.join('; ')}.${zero.length > 0 ? ` Scheduled but calling nothing (measured): ${zero.map((c) => c.job).join(', ')}.` : ''}`,
+        '',
+        `${tokenNote(spotifyRuns)} Measured in ${seconds.toFixed(0)} s.`,
+      ].join('\n'),
+    };
+  },
+};
