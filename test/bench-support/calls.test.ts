@@ -17,7 +17,7 @@ function run(calls: number, byJob: Record<string, number> = {}): RunCalls {
   const jobs = Object.fromEntries(
     Object.entries(byJob).map(([j, n]) => [j, { jobs: 1, calls: n }]),
   );
-  return { calls, tokens: 0, byJob: jobs, seconds: 0 };
+  return { calls, tokens: 0, reported: calls, byJob: jobs, seconds: 0 };
 }
 
 function job(name: string, source: string, cron?: string): JobDefinition {

@@ -24,6 +24,8 @@ export interface RunCalls {
   /** API requests of the run and everything it fanned out (token requests excluded). */
   calls: number;
   tokens: number;
+  /** What the runs themselves counted (RunSummary.apiCalls, recorded in job_runs). */
+  reported: number;
   /** Per job name, in the order they first ran (the message's own job first). */
   byJob: Record<string, JobCalls>;
   seconds: number;
@@ -68,7 +70,7 @@ export async function measureRuns(
         sink: () => undefined,
         overrides: { warehouse, queue: new MemoryQueue() },
       });
-      const result: RunCalls = { calls: 0, tokens: 0, byJob: {}, seconds: 0 };
+      const result: RunCalls = { calls: 0, tokens: 0, reported: 0, byJob: {}, seconds: 0 };
       const started = performance.now();
       const tokensBefore = sandbox.tokenCalls();
       let mark = sandbox.apiCalls();
@@ -83,6 +85,7 @@ export async function measureRuns(
             entry.jobs += 1;
             entry.calls += now - mark;
             mark = now;
+            result.reported += Object.values(summary.apiCalls).reduce((a, b) => a + b, 0);
           },
         });
         const bad = summaries.find((s) => s.outcome !== 'succeeded');

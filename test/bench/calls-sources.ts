@@ -3,6 +3,7 @@
 // sandbox here, or a job that is neither scheduled nor listed, fails the coverage test
 // (test/scale/bench-calls.test.ts): a new collector cannot be left out of the benchmark.
 import type { Catalog } from '../../functions/core/catalog.js';
+import { DEFAULT_HASHTAGS } from '../../functions/sources/instagram/config.js';
 import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
 import { InstagramSandbox } from '../sandbox/instagram/server.js';
 import { installCatalogue, type Catalogue } from '../sandbox/spotify/catalogue.js';
@@ -49,10 +50,19 @@ async function spotifySandbox(options: SandboxOptions): Promise<BenchSandbox> {
   };
 }
 
+/** Instagram feeds: posts an hour under each default hashtag, and for how long before. */
+export const POSTS_PER_HOUR = 6;
+export const FEED_HISTORY_HOURS = 2;
+
 async function instagramSandbox(options: SandboxOptions): Promise<BenchSandbox> {
-  // Feeds at the sandbox's default activity, frozen at the first run: the steady-state run
-  // sees exactly the posts the first one saw. No usage pressure: this counts the patterns.
-  const sandbox = new InstagramSandbox({ now: () => options.frozenAt, callsPerHour: 1_000_000 });
+  // Feeds frozen at the first run: the steady-state run sees exactly the posts the first one
+  // saw. No usage pressure: this counts the patterns.
+  const sandbox = new InstagramSandbox({
+    now: () => options.frozenAt,
+    hashtags: Object.fromEntries(DEFAULT_HASHTAGS.map((t) => [t, POSTS_PER_HOUR])),
+    feedHistoryMs: FEED_HISTORY_HOURS * 3600_000,
+    callsPerHour: 1_000_000,
+  });
   // What Instagram counts against the budget: the hashtags this account searched.
   sandbox.route('GET', '/:version/:id/recently_searched_hashtags', () => {
     const searched = new Set(

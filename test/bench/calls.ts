@@ -17,7 +17,13 @@ import {
   type CollectorResult,
   type ScheduleResult,
 } from './calls-report.js';
-import { coverageGaps, TIERED_SOURCES, UNSCHEDULED } from './calls-sources.js';
+import {
+  coverageGaps,
+  FEED_HISTORY_HOURS,
+  POSTS_PER_HOUR,
+  TIERED_SOURCES,
+  UNSCHEDULED,
+} from './calls-sources.js';
 import type { BenchModule } from './types.js';
 
 /** Where simulated time starts (a Friday; the Instagram sandbox's feeds are built to it). */
@@ -124,6 +130,25 @@ function fanOutCheck(tier: Tier, results: readonly CollectorResult[]): string[] 
   });
 }
 
+/** Whether the runs' own counts (what job_runs records, token requests included) agree. */
+function reportedNote(results: readonly CollectorResult[]): string {
+  const runs = results.flatMap((r) =>
+    r.schedules.flatMap((s) =>
+      [s.first, s.steady].flatMap((x) => (x ? [{ job: r.job, tier: r.tier, run: x }] : [])),
+    ),
+  );
+  const off = runs.filter((x) => x.run.reported !== x.run.calls + x.run.tokens);
+  const sample = off
+    .slice(0, 5)
+    .map(
+      (x) =>
+        `${x.job}${x.tier ? ` (${x.tier})` : ''} counted ${x.run.reported}, sandbox ${x.run.calls} + ${x.run.tokens} token`,
+    );
+  return off.length === 0
+    ? `The runs' own call counts (job_runs.api_calls, which include token requests) equal the sandboxes' requests in all ${runs.length} runs.`
+    : `The runs' own call counts (job_runs.api_calls, which include token requests) differ from the sandboxes' requests in ${off.length} of ${runs.length} runs: ${sample.join('; ')}.`;
+}
+
 function tokenNote(results: readonly CollectorResult[]): string {
   const tokens = results.flatMap((r) =>
     r.schedules.flatMap((s) => [s.first, s.steady].map((x) => x?.tokens ?? 0)),
@@ -159,7 +184,13 @@ export const bench: BenchModule = {
       title: 'API calls per collector: first run and steady state',
       command: 'npm run bench -- calls',
       markdown: [
-        `Every scheduled job's scheduled message, run as the scheduler sends it against its source's sandbox: a first run on an empty local state folder, then the next firing of the same schedule (later run time, new run id) over unchanged sandbox data, then each other schedule of the job at its next firing (e.g. the weekly full refresh) on the state left behind. Each run is a fresh instance (new services) on the same state folder and warehouse; fan-outs run every child in process through the local queue, and ↳ rows give each kind of child's share (jobs run first / steady). Runs per day are computed from each schedule's cron expression and time zone, averaged over ${AVERAGING_DAYS} days. Calls per day, steady state = Σ over schedules of runs per day × that schedule's steady-state calls; the first day has one first run of the most frequent schedule instead of a steady one. A schedule row's "first run" is – where it only ran after the primary schedule. Spotify data: the podcast sandbox and a synthetic catalogue holding the default watch list; Instagram: the sandbox's default feeds frozen at the first run, no usage pressure.`,
+        `Every scheduled job's scheduled message, sent as the scheduler sends it, against its source's sandbox (simulated time from ${REFERENCE.toISOString()}):`,
+        '',
+        "- **first run**: the most frequent schedule's first firing, on an empty local state folder and warehouse;",
+        '- **steady-state run**: its next firing (later run time, new run id) over unchanged sandbox data; then each other schedule of the job at its next firing (e.g. the weekly full refresh) on the state left behind (its "first run" is –);',
+        "- each run is a fresh instance (new services) on the same state folder and warehouse; fan-outs run every child in process through the local queue, and ↳ rows give each job's share (jobs run first / steady);",
+        `- runs per day come from each schedule's cron expression and time zone (cron-parser, averaged over ${AVERAGING_DAYS} days); calls per day, steady state = Σ over schedules of runs per day × that schedule's steady-state calls; the first day has one first run of the most frequent schedule in place of a steady one;`,
+        `- API calls exclude OAuth token requests. Spotify: the podcast sandbox and a synthetic catalogue holding the default watch list. Instagram: the default accounts and hashtags, ${POSTS_PER_HOUR} posts an hour under each hashtag from ${FEED_HISTORY_HOURS} hours before the start, frozen at the first run, no usage pressure.`,
         '',
         `### Default deployment (Spotify development tier)`,
         '',
@@ -182,7 +213,7 @@ export const bench: BenchModule = {
         '',
         `No external API: ${noApi.join('; ')}.${zero.length > 0 ? ` Scheduled but calling nothing (measured): ${zero.map((c) => c.job).join(', ')}.` : ''}`,
         '',
-        `${tokenNote(spotifyRuns)} Measured in ${seconds.toFixed(0)} s.`,
+        `${reportedNote(all)} ${tokenNote(spotifyRuns)} Measured in ${seconds.toFixed(0)} s.`,
       ].join('\n'),
     };
   },
