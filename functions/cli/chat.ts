@@ -10,6 +10,7 @@ import { createChatRuntime } from '../faces/chatbot/runtime.js';
 import { createServices } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
 import { UsageError } from './errors.js';
+import { requireExistingWarehouse } from './existing-warehouse.js';
 import { cliLogSink } from './log-sink.js';
 
 interface ChatOptions {
@@ -23,6 +24,7 @@ export async function chatCommand(words: string[], options: ChatOptions): Promis
   if (options.platform !== 'kakao' && options.platform !== 'messenger')
     throw new UsageError(`--platform must be kakao or messenger, not "${options.platform}"`);
   const services = createServices({ sink: cliLogSink(), schema: catalog.schema });
+  requireExistingWarehouse(services.config);
   try {
     // No chat platform is waiting here: the CLI always waits for the index.
     const timer: Timer = (ms, kind, signal) =>

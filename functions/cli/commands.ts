@@ -1,5 +1,4 @@
 // The core CLI commands: job, jobs, replay, query, map, schemas.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generatedFiles } from '../../schemas/generate.js';
 import type { Catalog } from '../core/catalog.js';
@@ -9,6 +8,7 @@ import { createServices, type Services } from '../platform/runtime.js';
 import { catalog } from '../sources/all.js';
 import { parseParamArgs } from './args.js';
 import { UsageError } from './errors.js';
+import { requireExistingWarehouse } from './existing-warehouse.js';
 import { formatNdjson, formatTable } from './format.js';
 import { syncGeneratedFiles } from './generated-files.js';
 import { formatParams, jobParamsFromCli, requireJob } from './job-params.js';
@@ -152,12 +152,7 @@ function registerQueryCommand(program: Command): void {
     .action(async (sql: string, o: { json?: boolean }) => {
       if (sql.trim() === '') throw new UsageError('give the SQL to run, e.g. "SELECT 1"');
       const services = cliServices();
-      const { warehouse, duckdbPath, dataDir } = services.config;
-      // Opening DuckDB would create an empty warehouse where there is none (a mistyped folder).
-      if (warehouse === 'duckdb' && !existsSync(duckdbPath))
-        throw new UsageError(
-          `no warehouse at ${duckdbPath}: run a job first (npm run demo), or set FANPULSE_DATA_DIR (now ${dataDir}) to the folder that holds it`,
-        );
+      requireExistingWarehouse(services.config);
       try {
         const rows = await (await services.warehouse()).query(sql);
         console.log(o.json ? formatNdjson(rows) : formatTable(rows));

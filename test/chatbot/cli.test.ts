@@ -9,6 +9,7 @@ import { messengerMessageSchema } from '../../functions/faces/chatbot/messenger-
 import { KNOWN, knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { WATCH_LIST } from './support.js';
 import { fillWarehouse, type FilledWarehouse } from './warehouse-file.js';
+import { assertNoViolations } from '../support/harness.js';
 
 const exec = promisify(execFile);
 
@@ -20,6 +21,7 @@ describe('chatbot: fanpulse chat (CLI)', function () {
   });
   after(async () => {
     await w?.sandbox.stop();
+    if (w) assertNoViolations(w.sandbox);
     if (w) await rm(w.dataDir, { recursive: true, force: true });
   });
 

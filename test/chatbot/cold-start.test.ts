@@ -8,8 +8,9 @@ import { kakaoResponseSchema } from '../../functions/faces/chatbot/kakao-format.
 import { knownCatalogue } from '../sandbox/spotify/catalogue.js';
 import { startFunction, waitFor, type FunctionProcess } from '../support/function-process.js';
 import { freeLoopbackPort } from '../support/pubsub-emulator.js';
-import { kakaoBody, SECRETS, SKILL_HEADER, WATCH_LIST } from './support.js';
+import { kakaoBody, SECRETS, WATCH_LIST, KAKAO_AUTH } from './support.js';
 import { fillWarehouse, type FilledWarehouse } from './warehouse-file.js';
+import { assertNoViolations } from '../support/harness.js';
 
 describe('chatbot: cold start from the index snapshot (functions-framework)', function () {
   this.timeout(180_000);
@@ -18,6 +19,7 @@ describe('chatbot: cold start from the index snapshot (functions-framework)', fu
   before(async () => {
     w = await fillWarehouse(knownCatalogue(), WATCH_LIST, {}, { snapshot: true });
     await w.sandbox.stop();
+    assertNoViolations(w.sandbox);
   });
   after(async () => {
     await server?.stop();
@@ -47,7 +49,7 @@ describe('chatbot: cold start from the index snapshot (functions-framework)', fu
     const answering = performance.now();
     const res = await fetch(`${base}/kakao`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET },
+      headers: KAKAO_AUTH,
       body: JSON.stringify(kakaoBody({ utterance: '방탄소년단 노래 추천해줘' })),
     });
     const ms = performance.now() - answering;

@@ -16,14 +16,11 @@ import {
   invoke,
   kakaoBody,
   messengerBody,
-  SECRETS,
   signed,
-  SKILL_HEADER,
   startChatHarness,
   type ChatHarness,
+  KAKAO_AUTH,
 } from './support.js';
-
-const auth = { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET };
 
 describe('chatbot: edges', function () {
   this.timeout(120_000);
@@ -35,7 +32,7 @@ describe('chatbot: edges', function () {
 
   const kakao = async (body: Record<string, unknown>) =>
     kakaoResponseSchema.parse(
-      (await invoke(h.handler, { path: '/kakao', headers: auth, body })).body,
+      (await invoke(h.handler, { path: '/kakao', headers: KAKAO_AUTH, body })).body,
     );
   const searches = () => h.cat.apiLog().filter((r) => r.path === '/v1/search').length;
 

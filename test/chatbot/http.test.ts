@@ -13,10 +13,10 @@ import {
   messengerBody,
   SECRETS,
   signed,
-  SKILL_HEADER,
   startChatHarness,
   textEvent,
   type ChatHarness,
+  KAKAO_AUTH,
 } from './support.js';
 
 describe('chatbot: served by functions-framework', () => {
@@ -40,7 +40,7 @@ describe('chatbot: served by functions-framework', () => {
   it('answers a Kakao skill request over HTTP', async () => {
     const res = await fetch(`${base}/kakao`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET },
+      headers: KAKAO_AUTH,
       body: JSON.stringify(kakaoBody({ artistName: '방탄소년단' })),
     });
     expect(res.status).to.equal(200);
@@ -78,7 +78,7 @@ describe('chatbot: served by functions-framework', () => {
     // own short answer, never the framework's HTML page.
     const malformed = await fetch(`${base}/kakao`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET },
+      headers: KAKAO_AUTH,
       body: '{"userRequest": ',
     });
     expect(malformed.status).to.equal(400);

@@ -8,16 +8,14 @@ import {
   BLOCK_ID,
   invoke,
   kakaoBody,
-  SECRETS,
   SKILL_HEADER,
   startChatHarness,
   type ChatHarness,
+  KAKAO_AUTH,
 } from './support.js';
 
-const auth = { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET };
-
 async function ask(h: ChatHarness, body: Record<string, unknown>, path = '/kakao') {
-  const answer = await invoke(h.handler, { path, headers: auth, body });
+  const answer = await invoke(h.handler, { path, headers: KAKAO_AUTH, body });
   expect(answer.status).to.equal(200);
   // Every answer must be one Kakao accepts.
   return kakaoResponseSchema.parse(answer.body);
@@ -159,7 +157,7 @@ describe('chatbot: Kakao skill', () => {
       h.restart();
       const other = await invoke(h.handler, {
         path: '/kakao',
-        headers: auth,
+        headers: KAKAO_AUTH,
         body: kakaoBody({ artistName: 'BTS', botId: 'someone-else' }),
       });
       expect(other).to.deep.include({
@@ -177,7 +175,7 @@ describe('chatbot: Kakao skill', () => {
   it('routes by body shape when the path says nothing', async () => {
     const r = await ask(h, kakaoBody({ artistName: 'aespa' }), '/');
     expect(card(r.template.outputs[0])?.title).to.equal('aespa');
-    const other = await invoke(h.handler, { path: '/', headers: auth, body: { hello: 1 } });
+    const other = await invoke(h.handler, { path: '/', headers: KAKAO_AUTH, body: { hello: 1 } });
     expect(other.status).to.equal(404);
   });
 });

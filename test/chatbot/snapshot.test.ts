@@ -18,21 +18,12 @@ import type { RawStore } from '../../functions/platform/raw-store.js';
 import type { Warehouse } from '../../functions/platform/warehouse.js';
 import { KNOWN } from '../sandbox/spotify/catalogue.js';
 import { indexArtist } from './fixtures.js';
-import {
-  invoke,
-  kakaoBody,
-  SECRETS,
-  SKILL_HEADER,
-  startChatHarness,
-  type ChatHarness,
-} from './support.js';
-
-const auth = { 'content-type': 'application/json', [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET };
+import { invoke, kakaoBody, startChatHarness, type ChatHarness, KAKAO_AUTH } from './support.js';
 
 async function title(h: ChatHarness, utterance: string): Promise<string | null> {
   const answer = await invoke(h.handler, {
     path: '/kakao',
-    headers: auth,
+    headers: KAKAO_AUTH,
     body: kakaoBody({ utterance }),
   });
   const first = kakaoResponseSchema.parse(answer.body).template.outputs[0];

@@ -21,6 +21,11 @@ export const SECRETS = {
   MESSENGER_VERIFY_TOKEN: 'verify-token-77c2',
 } as const;
 export const SKILL_HEADER = 'x-fanpulse-skill-key';
+/** Headers of a Kakao skill request that carries the right skill key. */
+export const KAKAO_AUTH = {
+  'content-type': 'application/json',
+  [SKILL_HEADER]: SECRETS.KAKAO_SKILL_SECRET,
+};
 export const BLOCK_ID = '5f2b8c0e1a2b3c4d5e6f7a8b';
 
 /** Collected: BTS (and its Hangul name as asked), Jung Kook, Halsey, Coldplay, aespa, Beyoncé. */

@@ -89,12 +89,17 @@ describe('CLI: one-line errors', function () {
     expect(result.stderr).to.match(/^\s+at /m);
   });
 
-  it('`query` refuses a missing data folder instead of creating an empty warehouse', async () => {
-    const missing = join(dir, 'no', 'such', 'folder');
-    const result = await cli(['query', 'SELECT 1'], { FANPULSE_DATA_DIR: missing });
-    expectOneLine(result, /no warehouse at .*warehouse\.duckdb: run a job first/);
-    expect(existsSync(missing)).to.equal(false);
-  });
+  for (const args of [
+    ['query', 'SELECT 1'],
+    ['chat', '--offline', 'bts'],
+  ]) {
+    it(`\`${args[0]}\` refuses a missing data folder instead of creating an empty warehouse`, async () => {
+      const missing = join(dir, 'no', 'such', args[0]!);
+      const result = await cli(args, { FANPULSE_DATA_DIR: missing });
+      expectOneLine(result, /no warehouse at .*warehouse\.duckdb: run a job first/);
+      expect(existsSync(missing)).to.equal(false);
+    });
+  }
 
   it('explains the DuckDB lock held by another process', async () => {
     const locked = await mkdtemp(join(tmpdir(), 'fanpulse-cli-lock-'));

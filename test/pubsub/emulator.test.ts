@@ -29,6 +29,7 @@ import {
   type FunctionProcess,
 } from '../support/function-process.js';
 import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
+import { assertNoViolations } from '../support/harness.js';
 
 const PREFIX = 'fpt-';
 const TOPIC = `${PREFIX}spotify-jobs`;
@@ -102,6 +103,8 @@ describe('Pub/Sub emulator → functions-framework → warehouse (integration)',
     await sandbox?.stop();
     await emulator?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    // Requests the function made and answers it got stay within the published contract.
+    if (sandbox) assertNoViolations(sandbox);
   });
 
   it('runs what the emulator pushes: end to end, redeliveries, malformed, transient, deferral, dead letter, fan-out', async () => {

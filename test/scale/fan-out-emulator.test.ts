@@ -29,6 +29,7 @@ import { sandboxId } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { waitFor } from '../support/function-process.js';
 import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
+import { assertNoViolations } from '../support/harness.js';
 
 const PREFIX = 'fpf-';
 const TOPIC = `${PREFIX}spotify-jobs`;
@@ -109,6 +110,7 @@ describe('fan-out of 320 children into a slow, busy subscriber (Pub/Sub emulator
     await sandbox?.stop();
     await emulator?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (sandbox) assertNoViolations(sandbox);
   });
 
   it('dead-letters nothing and runs every child exactly once', async () => {

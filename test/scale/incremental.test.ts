@@ -16,6 +16,7 @@ import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js'
 import { installCatalogue } from '../sandbox/spotify/catalogue.js';
 import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
+import { assertNoViolations } from '../support/harness.js';
 
 describe('incremental catalogue collection', function () {
   this.timeout(120_000);
@@ -64,6 +65,7 @@ describe('incremental catalogue collection', function () {
         'SELECT count(DISTINCT album_id) AS n FROM spotify_albums',
       );
       expect(Number(albums?.n)).to.be.greaterThan(0);
+      assertNoViolations(sandbox);
     } finally {
       await services.close().catch(() => undefined);
       await warehouse.close().catch(() => undefined);

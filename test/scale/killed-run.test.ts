@@ -11,6 +11,7 @@ import { InstagramSandbox } from '../sandbox/instagram/server.js';
 import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { rawAnswers, runInChild, tableRows } from './kill-support.js';
+import { assertNoViolations } from '../support/harness.js';
 
 const RUN_ID = 'killed-run-1';
 const RUN_TIME = '2026-11-20T10:00:00.000Z';
@@ -107,6 +108,7 @@ describe('fault scenario: killed at the timeout, then redelivered', function () 
         expect(killedRaw.answers).to.deep.equal(cleanRaw.answers);
         // The killed process sealed segments at its checkpoints; the redelivery added more.
         expect(killedRaw.objects.some((o) => o.includes('~'))).to.equal(true);
+        assertNoViolations(sandbox);
       } finally {
         await sandbox.stop();
         await rm(root, { recursive: true, force: true });

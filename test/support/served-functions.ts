@@ -16,6 +16,7 @@ import { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { kakaoBody } from '../chatbot/support.js';
 import { startFunction } from './function-process.js';
 import { freeLoopbackPort } from './pubsub-emulator.js';
+import { assertNoViolations } from './harness.js';
 
 export interface FunctionCall {
   target: string;
@@ -149,6 +150,8 @@ export async function functionCalls(): Promise<{ calls: FunctionCall[]; stop(): 
     stop: async () => {
       await spotify.stop();
       await instagram.stop();
+      assertNoViolations(spotify);
+      assertNoViolations(instagram);
     },
   };
 }

@@ -3,6 +3,7 @@
 // that an operator can tune them without a deploy of code.
 import { z } from 'zod';
 import { csv, parseEnv, positiveInt, type Env } from '../../platform/env.js';
+import type { PacingPolicy } from './hashtag-pacing.js';
 
 /**
  * Secret Manager ids the Instagram client reads (Terraform grants access to exactly these).
@@ -62,12 +63,21 @@ const schema = z
     INSTAGRAM_HASHTAG_MAX_PAGES: positiveInt.max(200).default(20),
     INSTAGRAM_HASHTAG_BUDGET: positiveInt.max(30).default(30),
     INSTAGRAM_HASHTAG_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(120),
+    // recent_media drops a post after 24 hours: a tag is visited well before.
+    INSTAGRAM_HASHTAG_MAX_INTERVAL_MINUTES: positiveInt.max(12 * 60).default(60),
+    INSTAGRAM_HASHTAG_POSTS_PER_VISIT: positiveInt.default(100),
     INSTAGRAM_USAGE_SLOWDOWN_PERCENT: percent.default(75),
     INSTAGRAM_USAGE_STOP_PERCENT: percent.default(95),
     INSTAGRAM_THROTTLE_MAX_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
     INSTAGRAM_DEFER_SECONDS: positiveInt.default(900),
   })
   .superRefine((c, ctx) => {
+    if (c.INSTAGRAM_HASHTAG_POSTS_PER_VISIT > c.INSTAGRAM_HASHTAG_MAX_PAGES * 50)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INSTAGRAM_HASHTAG_POSTS_PER_VISIT'],
+        message: 'must fit in INSTAGRAM_HASHTAG_MAX_PAGES pages of 50',
+      });
     if (c.INSTAGRAM_USAGE_SLOWDOWN_PERCENT >= c.INSTAGRAM_USAGE_STOP_PERCENT)
       ctx.addIssue({
         code: 'custom',
@@ -107,6 +117,8 @@ export interface InstagramConfig {
   hashtagMaxPages: number;
   hashtagBudget: number;
   hashtagOverlapSeconds: number;
+  /** Scheduled (paced) runs: when a hashtag is due for a visit (hashtag-pacing.ts). */
+  hashtagPacing: PacingPolicy;
   usage: UsagePolicy;
 }
 
@@ -126,6 +138,10 @@ export function loadInstagramConfig(env: Env): InstagramConfig {
     hashtagMaxPages: c.INSTAGRAM_HASHTAG_MAX_PAGES,
     hashtagBudget: c.INSTAGRAM_HASHTAG_BUDGET,
     hashtagOverlapSeconds: c.INSTAGRAM_HASHTAG_OVERLAP_SECONDS,
+    hashtagPacing: {
+      maxIntervalMinutes: c.INSTAGRAM_HASHTAG_MAX_INTERVAL_MINUTES,
+      postsPerVisit: c.INSTAGRAM_HASHTAG_POSTS_PER_VISIT,
+    },
     usage: {
       slowdownPercent: c.INSTAGRAM_USAGE_SLOWDOWN_PERCENT,
       stopPercent: c.INSTAGRAM_USAGE_STOP_PERCENT,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { instagramHashtagMedia, instagramHashtags } from './tables.js';
 import { defineJob, type JobContext } from '../../core/job.js';
+import { boolParam } from '../../core/params.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
 import {
@@ -33,6 +34,7 @@ import {
   watermarkFor,
 } from './hashtag-state.js';
 import { hashtagMediaMapper, hashtagSearchMapper } from './mappers.js';
+import { planVisits, readVisits, recordVisits, type VisitObservation } from './hashtag-pacing.js';
 
 export const HASHTAG_MEDIA_FIELDS =
   'id,timestamp,caption,media_type,media_url,permalink,like_count,comments_count';
@@ -51,6 +53,11 @@ export const hashtagsParams = z.strictObject({
     .optional()
     .describe('Hashtags to collect; defaults to INSTAGRAM_HASHTAGS'),
   maxPages: z.coerce.number().int().min(1).max(200).optional(),
+  paced: boolParam
+    .default(false)
+    .describe(
+      'Visit only the hashtags that are due (enough new posts expected, or INSTAGRAM_HASHTAG_MAX_INTERVAL_MINUTES passed); the schedule sets it',
+    ),
 });
 
 async function resolveId(
@@ -95,12 +102,14 @@ async function collectTag(
   id: string,
   maxPages: number,
   previous: string | null,
-): Promise<{ media: number; pages: number; newest: string | null }> {
+): Promise<{ media: number; pages: number; newest: string | null; seen: VisitObservation }> {
   const stopBefore = previous
     ? new Date(Date.parse(previous) - client.config.hashtagOverlapSeconds * 1000).toISOString()
     : null;
   let newest = previous;
   const ids = new Set<string>();
+  // Posts newer than the mark, for the tag's rate (hashtag-pacing.ts).
+  const fresh = new Map<string, string>();
   let wholePageOld = false;
   const walk = await walkCursorPages({
     fetch: async (after) => {
@@ -119,7 +128,11 @@ async function collectTag(
         hashtag_id: id,
       });
       const rows = mapped?.rows ?? [];
-      for (const r of rows) ids.add(String(r.media_id));
+      for (const r of rows) {
+        ids.add(String(r.media_id));
+        if (typeof r.timestamp === 'string' && (previous === null || r.timestamp > previous))
+          fresh.set(String(r.media_id), r.timestamp);
+      }
       const stamps = rows.map((r) => r.timestamp).filter((t): t is string => typeof t === 'string');
       for (const t of stamps) if (newest === null || t > newest) newest = t;
       wholePageOld =
@@ -131,7 +144,13 @@ async function collectTag(
     report: { quality: ctx.quality, table: instagramHashtagMedia.name, what: `#${tag}` },
   });
   deferIfStopped(walk, `#${tag}`);
-  return { media: ids.size, pages: walk.pages, newest };
+  const stamps = [...fresh.values()].sort();
+  return {
+    media: ids.size,
+    pages: walk.pages,
+    newest,
+    seen: { fresh: fresh.size, oldestFresh: stamps[0] ?? null },
+  };
 }
 
 export const hashtagsJob = defineJob({
@@ -145,8 +164,9 @@ export const hashtagsJob = defineJob({
       id: 'instagram-hashtags-5min',
       cron: '*/5 * * * *',
       timeZone: 'UTC',
-      params: {},
-      description: 'Every 5 minutes: recent media of the watched hashtags (INSTAGRAM_HASHTAGS).',
+      params: { paced: true },
+      description:
+        'Every 5 minutes: recent media of the watched hashtags that are due (INSTAGRAM_HASHTAGS; busy tags every run, quiet ones at least hourly).',
     },
   ],
   run: (ctx, params) =>
@@ -159,13 +179,24 @@ export const hashtagsJob = defineJob({
       reportAdmission(ctx, admission, limit);
       const ids = await knownHashtagIds(state);
       const marks = await readWatermarks(state);
+      const now = ctx.clock.now();
+      const plan = params.paced
+        ? planVisits(
+            await readVisits(state),
+            admission.admitted,
+            now,
+            client.config.hashtagPacing,
+            ctx.run.runId,
+          )
+        : { due: admission.admitted, notDue: [] };
+      const visits: Record<string, VisitObservation> = {};
       const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
       const perTag: Record<string, number> = {};
       const newMarks: Record<string, string> = {};
       let lookups = 0;
       const skipped = new Map<string, string>();
       try {
-        for (const [i, tag] of admission.admitted.entries()) {
+        for (const [i, tag] of plan.due.entries()) {
           try {
             let id: string | null = ids[tag] ?? null;
             if (id === null) {
@@ -176,19 +207,21 @@ export const hashtagsJob = defineJob({
               const previous = watermarkFor(marks, tag, ctx.run.runId);
               const got = await collectTag(ctx, client, me, tag, id, maxPages, previous);
               perTag[tag] = got.media;
+              visits[tag] = got.seen;
               if (got.newest !== null) newMarks[tag] = got.newest;
             }
           } catch (error) {
             if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;
             skipped.set(tag, itemErrorText(error));
           }
-          ctx.progress('hashtags', i + 1, admission.admitted.length);
+          ctx.progress('hashtags', i + 1, plan.due.length);
         }
       } finally {
         // One write for the whole run; marks of the tags done so far survive a later failure.
         await advanceWatermarks(state, ctx.run.runId, newMarks);
+        await recordVisits(state, ctx.run.runId, now, visits);
       }
-      failIfAllSkipped('hashtag', admission.admitted.length, skipped);
+      failIfAllSkipped('hashtag', plan.due.length, skipped);
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
       // Waiting tags do not fail the run (that alerted every 5 minutes): the alerts at the
@@ -197,6 +230,7 @@ export const hashtagsJob = defineJob({
         details: {
           hashtags: perTag,
           id_lookups: lookups,
+          ...(plan.notDue.length > 0 ? { not_due: plan.notDue } : {}),
           budget_used: admission.used,
           ...(admission.waiting.length > 0 ? { budget_waiting: admission.waiting } : {}),
           ...(admission.unknown.length > 0 ? { unknown_hashtags: admission.unknown } : {}),

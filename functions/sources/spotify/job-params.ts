@@ -17,11 +17,7 @@ export const marketParam = z
 export const artistIdParam = z.string().regex(SPOTIFY_ID, 'a Spotify artist id (base-62)');
 export const albumIdParam = z.string().regex(SPOTIFY_ID, 'a Spotify album id (base-62)');
 
-/** A boolean that also accepts "true"/"false" (CLI arguments arrive as strings). */
-export const boolParam = z.union([
-  z.boolean(),
-  z.enum(['true', 'false']).transform((v) => v === 'true'),
-]);
+export { boolParam } from '../../core/params.js';
 
 /** A list of ids: a JSON array, or one comma-separated string (CLI convenience). */
 export function idList(item: z.ZodString, max: number) {
