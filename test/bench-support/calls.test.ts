@@ -6,7 +6,13 @@ import { defineJob, type JobDefinition } from '../../functions/core/job.js';
 import { catalog } from '../../functions/sources/all.js';
 import { nextRun, runsPerDay } from '../bench/calls-cron.js';
 import type { RunCalls } from '../bench/calls-measure.js';
-import { perDay, ratio, type CollectorResult, type ScheduleResult } from '../bench/calls-report.js';
+import {
+  meanRun,
+  perDay,
+  ratio,
+  type CollectorResult,
+  type ScheduleResult,
+} from '../bench/calls-report.js';
 import { coverageGaps } from '../bench/calls-sources.js';
 import { mergeSection } from '../bench/sections.js';
 import { z } from 'zod';
@@ -61,6 +67,7 @@ describe('calls benchmark: schedules, per-day arithmetic and coverage', () => {
       timeZone: 'UTC',
       runsPerDay: 6 / 7,
       first: run(1000, { planner: 30, child: 970 }),
+      steadyRuns: [run(100, { planner: 0, child: 100 })],
       steady: run(100, { planner: 0, child: 100 }),
     };
     const weekly: ScheduleResult = {
@@ -69,6 +76,7 @@ describe('calls benchmark: schedules, per-day arithmetic and coverage', () => {
       timeZone: 'UTC',
       runsPerDay: 1 / 7,
       first: null,
+      steadyRuns: [run(970, { child: 970 })],
       steady: run(970, { child: 970 }),
     };
     const c: CollectorResult = {
@@ -83,6 +91,18 @@ describe('calls benchmark: schedules, per-day arithmetic and coverage', () => {
     expect(perDay(c, 'planner').firstDay).to.be.closeTo(30, 1e-9);
     expect(perDay(c, 'child').steady).to.be.closeTo((6 * 100 + 970) / 7, 1e-9);
     expect(ratio(1000, 100)).to.equal(0.1);
+  });
+
+  it('averages paced runs of one schedule, per job too', () => {
+    // Paced runs: most visit nothing, some visit every due tag.
+    const mean = meanRun([
+      run(0, { hashtags: 0 }),
+      run(0, { hashtags: 0 }),
+      run(33, { hashtags: 33 }),
+    ]);
+    expect(mean.calls).to.equal(11);
+    expect(mean.byJob.hashtags).to.deep.equal({ jobs: 1, calls: 11 });
+    expect(() => meanRun([])).to.throw(/no runs/);
     expect(ratio(0, 0)).to.equal(null);
   });
 

@@ -11,6 +11,7 @@ import { AVERAGING_DAYS, nextRun, runsPerDay } from './calls-cron.js';
 import { measureRuns, type PlannedRun } from './calls-measure.js';
 import {
   conclusions,
+  meanRun,
   onDemandTable,
   table,
   verdictLine,
@@ -35,9 +36,20 @@ const HEADLINE_JOB = 'spotify.artist_catalog';
 const runId = (job: string, tier: Tier, n: number) =>
   `bench-calls-${job.replace(/\W/g, '-')}-${tier}-${n}`;
 
+/** A schedule's firings in (after, until], or its next one when none fall there. */
+function firings(s: Schedule, after: Date, until: Date): Date[] {
+  let at = nextRun(s.cron, s.timeZone, after);
+  if (at > until) return [at];
+  const out: Date[] = [];
+  for (; at <= until; at = nextRun(s.cron, s.timeZone, at)) out.push(at);
+  return out;
+}
+
 /**
- * The scheduler's messages for one job: its most frequent schedule's first run and next
- * run, then each other schedule at its next firing after that (on the state they left).
+ * The scheduler's messages for one job: its most frequent schedule's first firing on an
+ * empty state, then every firing of every schedule over the following day, in time order
+ * (a schedule that fires less often: its next firing). Pacing or caching can make runs of
+ * one schedule differ, so the steady state is the mean over those runs.
  */
 async function measureScheduled(job: JobDefinition, tier: Tier): Promise<CollectorResult> {
   const withRate = job.schedules.map((s) => ({
@@ -47,33 +59,36 @@ async function measureScheduled(job: JobDefinition, tier: Tier): Promise<Collect
   const primary = withRate.reduce((a, b) => (b.rate > a.rate ? b : a));
   const message = (s: Schedule) => ({ job: job.name, params: s.params });
   const t1 = nextRun(primary.s.cron, primary.s.timeZone, REFERENCE);
-  const t2 = nextRun(primary.s.cron, primary.s.timeZone, t1);
+  const until = new Date(t1.getTime() + DAY_MS);
+  const steadyPlan = withRate
+    .flatMap((o) => firings(o.s, t1, until).map((at) => ({ o, at })))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
   const plan: PlannedRun[] = [
     { message: message(primary.s), runId: runId(job.name, tier, 1), at: t1 },
-    { message: message(primary.s), runId: runId(job.name, tier, 2), at: t2 },
+    ...steadyPlan.map((x, i) => ({
+      message: message(x.o.s),
+      runId: runId(job.name, tier, i + 2),
+      at: x.at,
+    })),
   ];
-  const others = withRate.filter((o) => o !== primary);
-  for (const o of others) {
-    const at = nextRun(o.s.cron, o.s.timeZone, plan[plan.length - 1]!.at);
-    plan.push({ message: message(o.s), runId: runId(job.name, tier, plan.length + 1), at });
-  }
-  const runs = await measureRuns(job.source, tier, plan);
-  const result = (o: (typeof withRate)[number], index: number): ScheduleResult => ({
-    id: o.s.id,
-    cron: o.s.cron,
-    timeZone: o.s.timeZone,
-    runsPerDay: o.rate,
-    first: o === primary ? runs[0]! : null,
-    steady: runs[o === primary ? 1 : index]!,
+  const [first, ...steady] = await measureRuns(job.source, tier, plan);
+  const schedules = withRate.map((o): ScheduleResult => {
+    const steadyRuns = steady.filter((_, i) => steadyPlan[i]!.o === o);
+    return {
+      id: o.s.id,
+      cron: o.s.cron,
+      timeZone: o.s.timeZone,
+      runsPerDay: o.rate,
+      first: o === primary ? first! : null,
+      steadyRuns,
+      steady: meanRun(steadyRuns),
+    };
   });
-  const primaryResult = result(primary, 1);
   return {
     job: job.name,
     tier: TIERED_SOURCES.has(job.source) ? tier : null,
-    primary: primaryResult,
-    schedules: withRate.map((o) =>
-      o === primary ? primaryResult : result(o, 2 + others.indexOf(o)),
-    ),
+    primary: schedules[withRate.indexOf(primary)]!,
+    schedules,
   };
 }
 
@@ -95,6 +110,7 @@ async function measureOnDemand(
     timeZone: '',
     runsPerDay: 0,
     first: first!,
+    steadyRuns: [steady!],
     steady: steady!,
   };
   return {
@@ -124,7 +140,7 @@ function fanOutCheck(tier: Tier, results: readonly CollectorResult[]): string[] 
     if (u.kind !== 'fan-out' || !u.tiers.includes(tier)) return [];
     const parent = results.find((r) => r.job === u.parent);
     const seen = parent?.schedules.some((s) =>
-      [s.first, s.steady].some((run) => (run?.byJob[job]?.jobs ?? 0) > 0),
+      [s.first, ...s.steadyRuns].some((run) => (run?.byJob[job]?.jobs ?? 0) > 0),
     );
     return seen ? [] : [`- **${job} never ran** in ${u.parent}'s runs (${tier}).`];
   });
@@ -134,7 +150,7 @@ function fanOutCheck(tier: Tier, results: readonly CollectorResult[]): string[] 
 function reportedNote(results: readonly CollectorResult[]): string {
   const runs = results.flatMap((r) =>
     r.schedules.flatMap((s) =>
-      [s.first, s.steady].flatMap((x) => (x ? [{ job: r.job, tier: r.tier, run: x }] : [])),
+      [s.first, ...s.steadyRuns].flatMap((x) => (x ? [{ job: r.job, tier: r.tier, run: x }] : [])),
     ),
   );
   const off = runs.filter((x) => x.run.reported !== x.run.calls + x.run.tokens);
@@ -150,11 +166,11 @@ function reportedNote(results: readonly CollectorResult[]): string {
 }
 
 function tokenNote(results: readonly CollectorResult[]): string {
-  const tokens = results.flatMap((r) =>
-    r.schedules.flatMap((s) => [s.first, s.steady].map((x) => x?.tokens ?? 0)),
+  const runs = results.flatMap((r) =>
+    r.schedules.flatMap((s) => (s.first ? [s.first, ...s.steadyRuns] : s.steadyRuns)),
   );
-  const runs = tokens.length - results.flatMap((r) => r.schedules.filter((s) => !s.first)).length;
-  return `OAuth token requests are not in the table: ${tokens.reduce((a, b) => a + b, 0)} over these ${runs} Spotify runs, at most one per run here because every run starts a fresh instance (a warm instance reuses its token for an hour).`;
+  const tokens = runs.reduce((n, x) => n + x.tokens, 0);
+  return `OAuth token requests are not in the table: ${tokens} over these ${runs.length} Spotify runs, at most one per run here because every run starts a fresh instance (a warm instance reuses its token for an hour).`;
 }
 
 export const bench: BenchModule = {
@@ -172,8 +188,9 @@ export const bench: BenchModule = {
     });
     const zero = defaults.filter(
       (c) =>
-        c.schedules.every((s) => (s.first?.calls ?? 0) === 0 && s.steady.calls === 0) &&
-        !c.onDemand,
+        c.schedules.every(
+          (s) => (s.first?.calls ?? 0) === 0 && s.steadyRuns.every((x) => x.calls === 0),
+        ) && !c.onDemand,
     );
     const checks = [...fanOutCheck('development', defaults), ...fanOutCheck('extended', extended)];
     const spotifyRuns = all.filter((c) => c.tier !== null);
@@ -187,9 +204,10 @@ export const bench: BenchModule = {
         `Every scheduled job's scheduled message, sent as the scheduler sends it, against its source's sandbox (simulated time from ${REFERENCE.toISOString()}):`,
         '',
         "- **first run**: the most frequent schedule's first firing, on an empty local state folder and warehouse;",
-        '- **steady-state run**: its next firing (later run time, new run id) over unchanged sandbox data; then each other schedule of the job at its next firing (e.g. the weekly full refresh) on the state left behind (its "first run" is –);',
+        '- **second run**: its next firing, with a later run time and a new run id, over unchanged sandbox data;',
+        '- **steady state**: every firing of every schedule of the job over the day after the first run, in time order on the state they leave (a schedule that fires less often, e.g. the weekly full refresh: its next firing; its "first run" is –); the mean per run, since pacing can make runs of one schedule differ;',
         "- each run is a fresh instance (new services) on the same state folder and warehouse; fan-outs run every child in process through the local queue, and ↳ rows give each job's share (jobs run first / steady);",
-        `- runs per day come from each schedule's cron expression and time zone (cron-parser, averaged over ${AVERAGING_DAYS} days); calls per day, steady state = Σ over schedules of runs per day × that schedule's steady-state calls; the first day has one first run of the most frequent schedule in place of a steady one;`,
+        `- runs per day come from each schedule's cron expression and time zone (cron-parser, averaged over ${AVERAGING_DAYS} days); calls per day, steady state = Σ over schedules of runs per day × that schedule's mean steady-state calls; the first day has one first run of the most frequent schedule in place of a steady one;`,
         `- API calls exclude OAuth token requests. Spotify: the podcast sandbox and a synthetic catalogue holding the default watch list. Instagram: the default accounts and hashtags, ${POSTS_PER_HOUR} posts an hour under each hashtag from ${FEED_HISTORY_HOURS} hours before the start, frozen at the first run, no usage pressure.`,
         '',
         `### Default deployment (Spotify development tier)`,
