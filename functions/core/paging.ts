@@ -60,6 +60,12 @@ export interface OffsetWalk {
   first?: OffsetPage;
   /** Where the walk starts (a run resumed from its checkpoint); default 0. */
   startOffset?: number;
+  /**
+   * Called before each page is fetched, before the stop rules are asked: everything before
+   * `offset` is landed. A checkpoint saves here, so a walk the deadline stops leaves its
+   * position exactly where its landed answers end (core/checkpoint.ts).
+   */
+  beforePage?: (offset: number) => Promise<void>;
   /** Fetches (and lands) the page at `offset` of at most `limit` items. */
   fetch: (offset: number, limit: number) => Promise<OffsetPage>;
   /** Sees each page's items; true stops the walk (the caller has what it needs). */
@@ -88,6 +94,7 @@ export async function walkOffsetPages(w: OffsetWalk): Promise<WalkResult> {
   let asked = w.first ? Math.max(w.first.items.length, 1) : 0;
   for (;;) {
     if (!page) {
+      await w.beforePage?.(offset);
       if (r.pages > 0) {
         const reason = w.stop?.shouldStop?.() ?? null;
         if (reason !== null) return { ...r, ended: 'stopped', stopReason: reason };

@@ -76,6 +76,8 @@ export class RawLanding {
   private lines = 0;
   /** Segment the next opened writers belong to (0 = the plain object name). */
   private segmentNo = 0;
+  /** `source/entity` of every object of the current segment (kept until it is sealed). */
+  private readonly segmentKeys = new Set<string>();
 
   constructor(
     private readonly store: RawStore,
@@ -92,14 +94,7 @@ export class RawLanding {
     answer: { url: string; status: number; body: unknown; method?: string },
     context: Record<string, unknown> = {},
   ): Promise<RawLine> {
-    const key = `${source}/${entity}`;
-    let writer = this.writers.get(key);
-    if (!writer) {
-      writer = this.store.openWriter(
-        rawObjectPath(source, entity, this.run, this.gzip, this.segmentNo),
-      );
-      this.writers.set(key, writer);
-    }
+    const writer = this.writerFor(`${source}/${entity}`);
     const line: RawLine = {
       source,
       entity,
@@ -114,6 +109,33 @@ export class RawLanding {
     const text = JSON.stringify(line);
     await (await writer).writeLine(this.redactor ? this.redactor.redact(text) : text);
     return line;
+  }
+
+  private writerFor(key: string): Promise<RawObjectWriter> {
+    let writer = this.writers.get(key);
+    if (!writer) {
+      const [source = '', entity = ''] = key.split('/');
+      writer = this.store.openWriter(
+        rawObjectPath(source, entity, this.run, this.gzip, this.segmentNo),
+      );
+      this.writers.set(key, writer);
+      this.segmentKeys.add(key);
+    }
+    return writer;
+  }
+
+  /** `source/entity` of the objects of the current segment. */
+  get segmentObjects(): string[] {
+    return [...this.segmentKeys];
+  }
+
+  /**
+   * Opens the objects `keys` in the current segment now, so that they are rewritten (empty if
+   * nothing more lands in them) when the segment closes: a resumed run rewriting a segment an
+   * unfinished delivery wrote must not leave that delivery's objects behind.
+   */
+  async rewrite(keys: readonly string[]): Promise<void> {
+    for (const key of keys) if (/^[^/]+\/[^/]+$/.test(key)) await this.writerFor(key);
   }
 
   get answers(): number {
@@ -138,6 +160,7 @@ export class RawLanding {
     await this.close();
     const sealed = this.segmentNo;
     this.segmentNo += 1;
+    this.segmentKeys.clear();
     return sealed;
   }
 
@@ -145,6 +168,7 @@ export class RawLanding {
   continueAfter(segment: number): void {
     if (this.writers.size > 0) throw new Error('continueAfter must come before any answer');
     this.segmentNo = Math.max(this.segmentNo, segment + 1);
+    this.segmentKeys.clear();
   }
 
   async abort(): Promise<void> {

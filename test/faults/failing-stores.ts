@@ -29,6 +29,37 @@ export function partiallyFailingWarehouse(
   };
 }
 
+/**
+ * A raw store that also writes every object a second time as the next segment of its run
+ * (`…~9.ndjson`): the answers of a run landed twice, in two objects.
+ */
+export function rawStoreLandingTwice(inner: RawStore): RawStore {
+  return {
+    kind: inner.kind,
+    describe: (p) => inner.describe(p),
+    read: (p) => inner.read(p),
+    list: (p) => inner.list(p),
+    async openWriter(path: string): Promise<RawObjectWriter> {
+      const writer = await inner.openWriter(path);
+      const copy = await inner.openWriter(path.replace(/(~\d+)?\.ndjson/, '~9.ndjson'));
+      return {
+        close: async () => {
+          await copy.close();
+          return writer.close();
+        },
+        abort: async () => {
+          await copy.abort();
+          await writer.abort();
+        },
+        async writeLine(line: string) {
+          await writer.writeLine(line);
+          await copy.writeLine(line);
+        },
+      };
+    },
+  };
+}
+
 export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawStore {
   let lines = 0;
   let failed = false;

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import type { RunSummary } from '../../functions/core/runner.js';
-import { randomInsertIds } from './failing-stores.js';
+import { randomInsertIds, rawStoreLandingTwice } from './failing-stores.js';
 import { withCase, type FaultCase, type StartedHarness } from './framework.js';
 import { instagramFaultCases } from './instagram-cases.js';
 import { spotifyFaultCases } from './spotify-cases.js';
@@ -81,6 +81,19 @@ describe('fault suite: self-checks of its power', function () {
     );
     await withCase(c, (report) => {
       expect(report.shortWaits).to.be.greaterThan(0);
+    });
+  });
+
+  it('sees raw answers landed twice in two segments of one run', async () => {
+    const c = planted(
+      scenario(spotifyFaultCases(), 'spotify catalogue: Pub/Sub redelivery ×3'),
+      async (h) => {
+        const twice = rawStoreLandingTwice(await h.services.rawStore());
+        h.services.rawStore = async () => twice;
+      },
+    );
+    await withCase(c, (report) => {
+      expect(report.parts.raw.doubled, JSON.stringify(report.parts.raw)).to.be.greaterThan(0);
     });
   });
 });

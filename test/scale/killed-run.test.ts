@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpSandbox, LoggedRequest } from '../sandbox/http-sandbox.js';
 import { InstagramSandbox } from '../sandbox/instagram/server.js';
+import { installCatalogue } from '../sandbox/spotify/catalogue.js';
+import { syntheticCatalogue } from '../sandbox/spotify/catalogue-synthetic.js';
 import { DATA_HACKERS_ID, installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { rawAnswers, runInChild, tableRows } from './kill-support.js';
@@ -19,6 +21,7 @@ const RUN_TIME = '2026-11-20T10:00:00.000Z';
 interface KillCase {
   collector: string;
   sandbox: () => HttpSandbox & { env(): Record<string, string> };
+  env?: Record<string, string>;
   message: unknown;
   tables: readonly string[];
   /** The request at which the process dies. */
@@ -34,6 +37,19 @@ const discoveries = (log: readonly LoggedRequest[]) =>
     (r) =>
       /^\/v\d+\.\d+\/\d+$/.test(r.path) && String(r.query.fields).includes('business_discovery'),
   );
+
+const catalogue = syntheticCatalogue({ artists: 400 });
+const prolific = catalogue.artists.find((a) => catalogue.artistAlbums(a.id).length >= 100)!;
+const [bigAlbum, secondBig] = catalogue.albums.filter((a) => a.trackCount > 100);
+const catalogueSandbox = () => {
+  const s = new SpotifySandbox({ tier: 'development', now: () => Date.parse(RUN_TIME) });
+  installCatalogue(s, catalogue, { relink: new Map() });
+  return s;
+};
+const albumsPages = (log: readonly LoggedRequest[]) =>
+  log.filter((r) => r.path === `/v1/artists/${prolific.id}/albums`);
+const trackPages = (log: readonly LoggedRequest[]) =>
+  log.filter((r) => /^\/v1\/albums\/[^/]+\/tracks$/.test(r.path));
 
 const cases: KillCase[] = [
   {
@@ -66,6 +82,35 @@ const cases: KillCase[] = [
       expect(first).to.not.include('username(hermes)');
     },
   },
+  {
+    collector: 'spotify.artist_albums',
+    sandbox: catalogueSandbox,
+    env: { SPOTIFY_MARKET: 'KR' },
+    message: { job: 'spotify.artist_albums', params: { artistId: prolific.id, maxAlbums: 1000 } },
+    tables: ['spotify_artist_albums'],
+    // Killed while the 6th page of the listing (10 albums a page) is in flight.
+    killAt: (r, log) => r.path.endsWith('/albums') && albumsPages(log).length === 6,
+    skippedOnResume: (log) => {
+      expect(albumsPages(log)[0]?.query.offset).to.equal('50');
+    },
+  },
+  {
+    collector: 'spotify.album_tracks',
+    sandbox: catalogueSandbox,
+    env: { SPOTIFY_MARKET: 'KR' },
+    message: { job: 'spotify.album_tracks', params: { albumIds: [bigAlbum!.id, secondBig!.id] } },
+    tables: ['spotify_albums', 'spotify_tracks', 'spotify_track_artists'],
+    // Killed while the second album's second tracks page is in flight.
+    killAt: (r, log) =>
+      r.path === `/v1/albums/${secondBig!.id}/tracks` &&
+      trackPages(log).filter((p) => p.path === r.path).length === 2,
+    skippedOnResume: (log) => {
+      // No album is looked up again; the first request is the page that was in flight.
+      expect(log.some((r) => /^\/v1\/albums\/[^/]+$/.test(r.path))).to.equal(false);
+      expect(trackPages(log)[0]?.path).to.equal(`/v1/albums/${secondBig!.id}/tracks`);
+      expect(trackPages(log)[0]?.query.offset).to.equal('100');
+    },
+  },
 ];
 
 describe('fault scenario: killed at the timeout, then redelivered', function () {
@@ -77,6 +122,7 @@ describe('fault scenario: killed at the timeout, then redelivered', function () 
       const root = await mkdtemp(join(tmpdir(), 'fanpulse-killed-'));
       const env = {
         ...sandbox.env(),
+        ...c.env,
         FANPULSE_CHECKPOINT_SECONDS: '0',
         FANPULSE_HTTP_RETRIES: '0',
       };

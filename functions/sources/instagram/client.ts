@@ -15,6 +15,7 @@ import {
 } from '../../platform/http.js';
 import type { Logger } from '../../platform/logger.js';
 import type { PenaltyBox } from '../../platform/penalty-box.js';
+import { assertTimeLeft } from '../../platform/run-scope.js';
 import { optionalSecret, type Secrets } from '../../platform/secrets.js';
 import { createHmac } from 'node:crypto';
 import type { InstagramConfig } from './config.js';
@@ -196,6 +197,8 @@ export class InstagramClient {
         decision.seconds,
       );
     if (decision.action === 'wait') {
+      // Pacing is a wait like any other: never past the run's deadline.
+      assertTimeLeft(now, 'instagram usage pacing', decision.ms);
       this.deps.log.info('slowing down: Instagram usage is high', {
         usage_percent: decision.reading.percent,
         usage_source: decision.reading.source,

@@ -2,6 +2,7 @@
 // fanOut it publishes one spotify.album_tracks job per album (per batch of 20 in the
 // extended tier).
 import { z } from 'zod';
+import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob, type JobContext } from '../../core/job.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
@@ -56,7 +57,19 @@ export const artistAlbumsParams = z.strictObject({
     ),
 });
 
-/** Pages an artist's albums to the end (or maxAlbums, counted when it cuts) at the tier's cap. */
+/** Where the listing got to: albums before `offset` are listed (`done`: all of them). */
+const listingPosition = z.object({
+  offset: z.number().int().nonnegative(),
+  ids: z.array(z.string()),
+  signatures: z.record(z.string(), z.string()),
+  done: z.boolean().default(false),
+});
+
+/**
+ * Pages an artist's albums to the end (or maxAlbums, counted when it cuts) at the tier's cap.
+ * Saves its position before each page, so a redelivered run (deferred at its deadline, or
+ * killed) goes on from the page it had not landed.
+ */
 async function listArtistAlbums(
   ctx: JobContext,
   client: SpotifyClient,
@@ -67,42 +80,60 @@ async function listArtistAlbums(
   /** Filled with each listed album's signature (known-albums.ts). */
   signatures: Map<string, string> = new Map(),
 ): Promise<string[]> {
-  const ids: string[] = [];
-  const walk = await walkOffsetPages({
-    pageSize: client.limits.artistAlbums,
-    maxItems: maxAlbums,
-    fetch: async (offset, limit) => {
-      const answer = await client.getInMarket(
-        `artists/${artistId}/albums`,
-        { include_groups: includeGroups, limit, offset },
-        market,
-      );
-      await ingest(ctx, artistAlbumsMapper, answer, {
-        artist_id: artistId,
-        include_groups: includeGroups,
-        market,
-        offset,
-      });
-      return readPage(answer);
-    },
-    visit: (items) => {
-      for (const item of items) {
-        if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id)) {
-          ids.push(item.id);
-          const signature = albumSignature(item);
-          if (signature !== null) signatures.set(item.id, signature);
-        }
-      }
-      ctx.progress(`albums of ${artistId}`, ids.length);
-    },
-    stop: runStopRules(ctx),
-    report: {
-      quality: ctx.quality,
-      table: spotifyArtistAlbums.name,
-      what: `albums of artist ${artistId}`,
-    },
+  const checkpoint = await openCheckpoint(ctx, 'albums', listingPosition);
+  const resumed = checkpoint.resumed;
+  const ids: string[] = [...(resumed?.ids ?? [])];
+  for (const [id, signature] of Object.entries(resumed?.signatures ?? {}))
+    signatures.set(id, signature);
+  const position = (offset: number, done = false) => ({
+    offset,
+    ids: [...ids],
+    signatures: Object.fromEntries(signatures),
+    done,
   });
-  deferIfStopped(walk, `albums of artist ${artistId}`);
+  const start = resumed?.offset ?? 0;
+  if (!resumed?.done) {
+    const walk = await walkOffsetPages({
+      pageSize: client.limits.artistAlbums,
+      startOffset: start,
+      maxItems: Math.max(1, maxAlbums - start),
+      // Everything before `offset` is landed: where a redelivery starts.
+      beforePage: (offset) => checkpoint.save(position(offset)),
+      fetch: async (offset, limit) => {
+        const answer = await client.getInMarket(
+          `artists/${artistId}/albums`,
+          { include_groups: includeGroups, limit, offset },
+          market,
+        );
+        await ingest(ctx, artistAlbumsMapper, answer, {
+          artist_id: artistId,
+          include_groups: includeGroups,
+          market,
+          offset,
+        });
+        return readPage(answer);
+      },
+      visit: (items) => {
+        for (const item of items) {
+          if (isRecord(item) && typeof item.id === 'string' && SPOTIFY_ID.test(item.id)) {
+            ids.push(item.id);
+            const signature = albumSignature(item);
+            if (signature !== null) signatures.set(item.id, signature);
+          }
+        }
+        ctx.progress(`albums of ${artistId}`, ids.length);
+      },
+      stop: runStopRules(ctx),
+      report: {
+        quality: ctx.quality,
+        table: spotifyArtistAlbums.name,
+        what: `albums of artist ${artistId}`,
+      },
+    });
+    deferIfStopped(walk, `albums of artist ${artistId}`);
+    // Listed: a redelivery (killed while publishing) goes straight to the fan-out.
+    await checkpoint.save(position(start + walk.items, true));
+  }
   return unique(ids).slice(0, maxAlbums);
 }
 

@@ -3,13 +3,18 @@
 // the extended tier) and top tracks (spotify.artist_top_tracks: extended tier only).
 import { z } from 'zod';
 import { spotifyArtists } from './catalogue-tables.js';
+import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob } from '../../core/job.js';
 import { ingest } from '../../core/ingest.js';
-import type { ArtistChoice } from './artist-match.js';
-import { rememberResolutions, resolveArtist } from './artist-resolution.js';
+import {
+  rememberResolutions,
+  resolveArtist,
+  resolvedName,
+  resolvedSoFar,
+} from './artist-resolution.js';
 import { artistMapper, artistsBatchMapper, artistTopTracksMapper } from './catalogue-mappers.js';
 import { withSpotify } from './context.js';
-import { fetchEach } from './fetch-each.js';
+import { eachPart, eachPosition, fetchEach } from './fetch-each.js';
 import { artistIdParam, BATCH, chunk, idList, marketParam, unique } from './job-params.js';
 
 export const artistSearchParams = z.strictObject({
@@ -34,9 +39,12 @@ export const artistSearchJob = defineJob({
   run: (ctx, params) =>
     withSpotify(ctx, async (client) => {
       const market = params.market ?? client.config.market;
-      const choices: ArtistChoice[] = [];
-      for (const name of params.names) {
-        choices.push(await resolveArtist(ctx, client, name, market, params.depth));
+      // A redelivered run goes on with the first name it had not resolved (core/checkpoint.ts).
+      const checkpoint = await openCheckpoint(ctx, 'names', resolvedSoFar);
+      const choices = [...(checkpoint.resumed?.resolved ?? [])];
+      for (const name of params.names.slice(choices.length)) {
+        await checkpoint.save({ resolved: choices });
+        choices.push(resolvedName(await resolveArtist(ctx, client, name, market, params.depth)));
         ctx.progress('artist names', choices.length, params.names.length);
       }
       await rememberResolutions(ctx, market, choices);
@@ -45,7 +53,7 @@ export const artistSearchJob = defineJob({
         details: {
           resolved: choices.map((c) => ({
             query: c.query,
-            artist_id: c.chosen?.artistId ?? null,
+            artist_id: c.artistId,
             match_kind: c.matchKind,
           })),
         },
@@ -67,15 +75,15 @@ export const artistJob = defineJob({
   run: (ctx, params) =>
     withSpotify(ctx, async (client) => {
       const ids = unique(params.artistIds);
+      // A redelivered run starts at the artist (or batch) it had not fetched.
+      const checkpoint = await openCheckpoint(ctx, 'artists', eachPosition);
       let missing = 0;
       if (client.limits.batchGets) {
-        let done = 0;
-        for (const part of chunk(ids, BATCH.artists)) {
+        await eachPart(chunk(ids, BATCH.artists), checkpoint, async (part, i) => {
           const answer = await client.get('artists', { ids: part.join(',') });
           await ingest(ctx, artistsBatchMapper, answer, { ids: part });
-          done += part.length;
-          ctx.progress('artists', done, ids.length);
-        }
+          ctx.progress('artists', Math.min(ids.length, (i + 1) * BATCH.artists), ids.length);
+        });
       } else {
         missing = await fetchEach(
           ctx,
@@ -86,6 +94,7 @@ export const artistJob = defineJob({
             await ingest(ctx, artistMapper, answer, {});
           },
           (done) => ctx.progress('artists', done, ids.length),
+          checkpoint,
         );
       }
       ctx.addItems(ids.length - missing);
@@ -121,17 +130,17 @@ export const artistTopTracksJob = defineJob({
       }
       const market = params.market ?? client.config.market;
       const ids = unique(params.artistIds);
-      let done = 0;
-      for (const id of ids) {
+      // A redelivered run starts at the artist it had not fetched.
+      const checkpoint = await openCheckpoint(ctx, 'artists', eachPosition);
+      await eachPart(ids, checkpoint, async (id, i) => {
         const answer = await client.getInMarket(`artists/${id}/top-tracks`, {}, market);
         const mapped = await ingest(ctx, artistTopTracksMapper, answer, {
           artist_id: id,
           market,
         });
         ctx.addItems(mapped[0]?.rows.length ?? 0);
-        done += 1;
-        ctx.progress('artists', done, ids.length);
-      }
+        ctx.progress('artists', i + 1, ids.length);
+      });
       return { details: { artists: ids.length, market } };
     }),
 });

@@ -2,6 +2,7 @@
 // the best-ranked hit), land the pages and the decision, and remember resolved names per
 // market in the StateStore so later runs do not search again.
 import { z } from 'zod';
+import { openCheckpoint } from '../../core/checkpoint.js';
 import type { JobContext } from '../../core/job.js';
 import { isRecord } from '../../platform/fields.js';
 import { ingest } from '../../core/ingest.js';
@@ -126,12 +127,32 @@ async function readResolutionCache(ctx: JobContext, market: string): Promise<Res
   return (await state.get(resolutionCacheKey(market), cacheSchema))?.value ?? {};
 }
 
+/** A resolved name as a checkpoint keeps it and the resolution cache needs it. */
+export const resolvedNameSchema = z.object({
+  query: z.string(),
+  normalizedQuery: z.string(),
+  matchKind: z.enum(['exact', 'best_ranked', 'none']),
+  artistId: z.string().nullable(),
+  name: z.string().nullable(),
+});
+export type ResolvedName = z.infer<typeof resolvedNameSchema>;
+
+export function resolvedName(choice: ArtistChoice): ResolvedName {
+  return {
+    query: choice.query,
+    normalizedQuery: choice.normalizedQuery,
+    matchKind: choice.matchKind,
+    artistId: choice.chosen?.artistId ?? null,
+    name: choice.chosen?.name ?? null,
+  };
+}
+
 export async function rememberResolutions(
   ctx: JobContext,
   market: string,
-  choices: readonly ArtistChoice[],
+  resolved: readonly ResolvedName[],
 ): Promise<void> {
-  const found = choices.filter((c) => c.chosen !== null && c.matchKind !== 'none');
+  const found = resolved.filter((c) => c.artistId !== null && c.matchKind !== 'none');
   if (found.length === 0) return;
   const now = ctx.clock.now().toISOString();
   await updateState(
@@ -142,8 +163,8 @@ export async function rememberResolutions(
       const next = { ...current };
       for (const c of found) {
         next[c.normalizedQuery] = {
-          artistId: c.chosen!.artistId,
-          name: c.chosen!.name,
+          artistId: c.artistId!,
+          name: c.name ?? '',
           matchKind: c.matchKind as 'exact' | 'best_ranked',
           resolvedAt: now,
         };
@@ -152,6 +173,9 @@ export async function rememberResolutions(
     },
   );
 }
+
+/** Names searched so far by this run (a redelivery does not search them again). */
+export const resolvedSoFar = z.object({ resolved: z.array(resolvedNameSchema) });
 
 /** Each watch-list entry's artist id: given, cached from an earlier run, or searched now. */
 export async function resolveWatchList(
@@ -162,7 +186,10 @@ export async function resolveWatchList(
   params: { refreshResolutions: boolean; searchDepth: number },
 ): Promise<Array<{ entry: WatchEntry; id: string | null }>> {
   const cache = params.refreshResolutions ? {} : await readResolutionCache(ctx, market);
-  const fresh: ArtistChoice[] = [];
+  // Names an earlier delivery of this run searched already (core/checkpoint.ts).
+  const checkpoint = await openCheckpoint(ctx, 'resolutions', resolvedSoFar);
+  const fresh: ResolvedName[] = [...(checkpoint.resumed?.resolved ?? [])];
+  const searched = new Map(fresh.map((r) => [r.normalizedQuery, r]));
   const out: Array<{ entry: WatchEntry; id: string | null }> = [];
   for (const entry of entries) {
     if (entry.id !== null) {
@@ -175,9 +202,16 @@ export async function resolveWatchList(
       out.push({ entry, id: cached.artistId });
       continue;
     }
-    const choice = await resolveArtist(ctx, client, name, market, params.searchDepth);
+    const before = searched.get(normalizeText(name));
+    if (before) {
+      out.push({ entry, id: before.artistId });
+      continue;
+    }
+    await checkpoint.save({ resolved: fresh });
+    const choice = resolvedName(await resolveArtist(ctx, client, name, market, params.searchDepth));
     fresh.push(choice);
-    out.push({ entry, id: choice.chosen?.artistId ?? null });
+    searched.set(choice.normalizedQuery, choice);
+    out.push({ entry, id: choice.artistId });
   }
   await rememberResolutions(ctx, market, fresh);
   return out;
