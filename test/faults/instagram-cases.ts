@@ -3,6 +3,10 @@ import { graphError, SANDBOX_IG_USER_ID } from '../sandbox/instagram/server.js';
 import type { Fault } from '../sandbox/http-sandbox.js';
 import { startInstagramHarness, type InstagramHarness } from '../instagram/support.js';
 import type { FaultCase, InFlight } from './framework.js';
+import { partiallyFailingWarehouse, rawStoreFailingOnce } from './failing-stores.js';
+import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { LocalRawStore } from '../../functions/platform/raw-store.js';
+import { catalog } from '../../functions/sources/all.js';
 
 const BD = `/v24.0/${SANDBOX_IG_USER_ID}`;
 const MEDIA = /\/recent_media$/;
@@ -27,14 +31,12 @@ interface Scenario {
   faults: Fault[];
   redeliveries?: number;
   inFlight?: InFlight;
+  /** Arms a fault outside the sandbox (a store that fails). */
+  arm?: (h: InstagramHarness) => Promise<void> | void;
   /** The item is skipped on purpose in these runs and comes back in the next ones. */
   skipsItemIn?: readonly string[];
 }
 
-// A hashtag's id is kept in state once searched: a redelivery of the run that searched it
-// does not search again, and rewrites the run's raw object without that answer (the rows
-// it gave stay). Known and reported (docs/pubsub.md); everything else must match.
-const searchAnswer = (id: string) => /^instagram\/hashtag_search\/[^|]+\|GET /.test(id);
 const BRANDS_RUNS = ['fault-run-0', 'fault-run-2'];
 const HASHTAG_RUNS = ['fault-run-1', 'fault-run-3'];
 const inRuns = (id: string, runs: readonly string[]) =>
@@ -105,6 +107,25 @@ const scenarios: Scenario[] = [
     ],
     skipsItemIn: BRANDS_RUNS,
   },
+  {
+    // Rows refused mid-run: the hashtag's state must not count them as written.
+    name: 'warehouse partial insert failure (hashtag media)',
+    faults: [],
+    arm: async (h) => {
+      const inner = await openDuckDbWarehouse(':memory:', catalog.schema);
+      const warehouse = partiallyFailingWarehouse(inner, 'instagram_hashtag_media', 7);
+      h.services.warehouse = async () => warehouse;
+    },
+  },
+  {
+    // The 2nd answer of the first hashtag run (brands run 0 lands 6).
+    name: 'raw-store write failure mid-run (hashtags)',
+    faults: [],
+    arm: (h) => {
+      const store = rawStoreFailingOnce(new LocalRawStore(h.dataDir), 8);
+      h.services.rawStore = async () => store;
+    },
+  },
   { name: 'Pub/Sub redelivery ×3', faults: [], redeliveries: 3 },
   { name: 'killed mid-run, redelivered', faults: [], inFlight: { mode: 'killed', afterLines: 4 } },
   {
@@ -128,21 +149,23 @@ export const instagramFaultCases = (): Array<FaultCase<InstagramHarness>> =>
     redeliveries: scenario.redeliveries,
     inFlight: scenario.inFlight,
     tolerated: {
-      why: 'skipped items come back in the next run (whose requests differ, one may repeat); a redelivery does not search a known hashtag again',
-      match: (id) => searchAnswer(id) || inRuns(id, scenario.skipsItemIn ?? []),
+      why: 'skipped items come back in the next run (whose requests differ, one may repeat)',
+      match: (id) => inRuns(id, scenario.skipsItemIn ?? []),
     },
     start: () => startInstagramHarness({ sandbox, env }),
     apiCalls: (h) => h.sandbox.apiCalls(),
-    arm: (faulted) => {
+    arm: async (faulted) => {
       for (const fault of scenario.faults) faulted.sandbox.inject(fault);
+      await scenario.arm?.(faulted);
     },
-    verify: async (_report, faulted) => {
+    verify: async (report, faulted) => {
       // Every injected fault must have been met.
       if (scenario.faults.length > 0)
         expect(
           faulted.sandbox.log.some((r) => r.faulted),
           'the fault must bite',
         ).to.equal(true);
+      if (scenario.arm) expect(report.outcomes, 'the store fault must bite').to.include('failed');
       const [rows] = await faulted.query(
         'SELECT count(*) AS n FROM latest_instagram_hashtag_media',
       );

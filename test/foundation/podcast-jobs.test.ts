@@ -89,9 +89,12 @@ describe('Spotify podcast jobs against the sandbox', () => {
     // The two newest episodes (#136, #137) are taken down.
     podcasts.showById(DATA_HACKERS_ID)!.episodes = 135;
     h.clock.advance(24 * 3600_000);
-    expect((await h.run({ job: 'spotify.podcast_episodes', params })).outcome).to.equal(
-      'succeeded',
-    );
+    const second = await h.run({ job: 'spotify.podcast_episodes', params });
+    expect(second.outcome).to.equal('succeeded');
+    // Not asked for a full pass, it walked the whole listing: its head did not add up (the
+    // newest known episode is gone).
+    expect(second.details).to.deep.include({ pass: 'full', walked_to_end: true });
+    expect(String(second.details.full_reason)).to.match(/removed or moved/);
     const removed = await h.query(
       `SELECT name, first_seen_at, last_seen_at FROM spotify_episode_presence WHERE removed ORDER BY name`,
     );
@@ -105,7 +108,7 @@ describe('Spotify podcast jobs against the sandbox', () => {
     h.clock.advance(24 * 3600_000);
     const capped = await h.run({
       job: 'spotify.podcast_episodes',
-      params: { ...params, maxEpisodes: 60 },
+      params: { ...params, maxEpisodes: 60, full: true },
     });
     expect(capped.quality['spotify_episodes.page_cap_reached']).to.equal(1);
     const [still] = await h.query('SELECT count(*) AS n FROM spotify_current_episodes');
@@ -285,11 +288,12 @@ describe('Spotify podcast jobs against the sandbox', () => {
     expect(h.sandbox.log.length).to.equal(calls);
   });
 
-  it('keeps every run as a snapshot and the latest view exact across runs', async () => {
+  it('keeps every full pass as a snapshot and the latest view exact across runs', async () => {
     h = await startHarness();
-    await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } }, 'day-1');
+    const params = { showId: DATA_HACKERS_ID, full: true };
+    await h.run({ job: 'spotify.podcast_episodes', params }, 'day-1');
     h.clock.advance(86_400_000);
-    await h.run({ job: 'spotify.podcast_episodes', params: { showId: DATA_HACKERS_ID } }, 'day-2');
+    await h.run({ job: 'spotify.podcast_episodes', params }, 'day-2');
     const [all] = await h.query('SELECT count(*) AS n FROM spotify_episodes');
     const latest = await h.query('SELECT DISTINCT run_id FROM latest_spotify_episodes');
     expect(all?.n).to.equal(274);

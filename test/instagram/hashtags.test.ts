@@ -102,16 +102,18 @@ describe('instagram.hashtags against the sandbox', () => {
     const second = await h.run({ job: 'instagram.hashtags', params });
     // Page 1 holds the 10 new posts (not wholly older than the mark); page 2 is wholly older.
     expect(h.apiLog().length - before).to.equal(2);
-    expect(second.rows.instagram_hashtag_media).to.equal(100);
+    // 100 posts seen, rows only for the 10 new ones: the other 90 are unchanged.
+    expect(second.details.hashtags).to.deep.equal({ gucci: 100 });
+    expect(second.rows.instagram_hashtag_media).to.equal(10);
     const [counts] = await h.query(
       `SELECT (SELECT count(*) FROM instagram_hashtag_media) AS snapshots,
               (SELECT count(*) FROM latest_instagram_hashtag_media) AS latest,
               (SELECT count(DISTINCT media_id) FROM instagram_hashtag_media) AS distinct_media`,
     );
-    expect(counts).to.deep.equal({ snapshots: 221, latest: 131, distinct_media: 131 });
+    expect(counts).to.deep.equal({ snapshots: 131, latest: 131, distinct_media: 131 });
   });
 
-  it('a rerun of the same run id fetches the same window again (the mark moves only forward between runs)', async () => {
+  it('a rerun of the same run id fetches the same window again and writes the same rows (the state moves only forward between runs)', async () => {
     h = await startInstagramHarness({ sandbox: { hashtags: { dior: 60 } } });
     const params = { hashtags: ['dior'] };
     await h.run({ job: 'instagram.hashtags', params }, 'run-a');
@@ -119,7 +121,12 @@ describe('instagram.hashtags against the sandbox', () => {
     await h.run({ job: 'instagram.hashtags', params }, 'run-b');
     const before = h.apiLog().length;
     const again = await h.rerun({ job: 'instagram.hashtags', params }, 'run-b');
-    expect(again.rows.instagram_hashtag_media).to.equal(100);
+    // The same rows as its first attempt (the 10 new posts), not "nothing new".
+    expect(again.rows.instagram_hashtag_media).to.equal(10);
+    const [row] = await h.query(
+      "SELECT count(*) AS n, count(DISTINCT insert_id) AS ids FROM instagram_hashtag_media WHERE run_id = 'run-b'",
+    );
+    expect(row).to.deep.equal({ n: 10, ids: 10 });
     expect(h.apiLog().length - before).to.equal(2);
   });
 

@@ -1,44 +1,30 @@
 // instagram.hashtags: recent media of the watched hashtags every 5 minutes. Hashtag ids are
 // looked up once and kept; the 30-unique-hashtags-per-7-days budget is checked and recorded
-// before any call; recent_media is paged (50 a page) back to the previous run's high-water
-// mark (minus an overlap, because pages are not strictly in time order) or to the end.
+// before any call; recent_media is paged (50 a page) back to the tag's high-water mark
+// (minus an overlap, because pages are not strictly in time order) or to the end, and a row
+// is written only for a post that is new or changed (hashtag-collect.ts, hashtag-seen.ts).
+// A checkpoint per hashtag lets a deferred or killed run resume at the next hashtag.
 import { z } from 'zod';
-import { instagramHashtagMedia, instagramHashtags } from './tables.js';
+import { instagramHashtagMedia } from './tables.js';
+import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob, type JobContext } from '../../core/job.js';
 import { boolParam } from '../../core/params.js';
-import { isRecord } from '../../platform/fields.js';
-import { ingest } from '../../core/ingest.js';
-import {
-  deferIfStopped,
-  runStopRules,
-  walkCursorPages,
-  type CursorPage,
-} from '../../core/paging.js';
-import type { InstagramClient } from './client.js';
+import { deadlineReached } from '../../platform/run-scope.js';
 import { HASHTAG, normalizeHashtag } from './config.js';
-import {
-  afterCursor,
-  failIfAllSkipped,
-  itemErrorText,
-  skipItem,
-  withInstagram,
-} from './context.js';
-import { reportAdmission, UNKNOWN_HASHTAG_TTL_MS } from './hashtag-budget.js';
-import {
-  advanceWatermarks,
-  forgetUnknownHashtag,
-  knownHashtagIds,
-  readWatermarks,
-  rememberHashtagId,
-  reserveHashtags,
-  watermarkFor,
-} from './hashtag-state.js';
-import { hashtagMediaMapper, hashtagSearchMapper } from './mappers.js';
+import { failIfAllSkipped, itemErrorText, skipItem, withInstagram } from './context.js';
+import { reportAdmission } from './hashtag-budget.js';
+import { collectTag, RECENT_MEDIA_LIMIT } from './hashtag-collect.js';
 import { planVisits, readVisits, recordVisits, type VisitObservation } from './hashtag-pacing.js';
+import { readTagMemory, rememberTag, type Behind, type TagMemory } from './hashtag-seen.js';
+import {
+  hashtagLookups,
+  knownHashtagIds,
+  legacyMark,
+  readLegacyWatermarks,
+  reserveHashtags,
+} from './hashtag-state.js';
 
-export const HASHTAG_MEDIA_FIELDS =
-  'id,timestamp,caption,media_type,media_url,permalink,like_count,comments_count';
-export const RECENT_MEDIA_LIMIT = 50;
+export { HASHTAG_MEDIA_FIELDS, RECENT_MEDIA_LIMIT } from './hashtag-collect.js';
 
 export const hashtagsParams = z.strictObject({
   hashtags: z
@@ -60,97 +46,34 @@ export const hashtagsParams = z.strictObject({
     ),
 });
 
-async function resolveId(
-  ctx: JobContext,
-  client: InstagramClient,
-  me: string,
-  tag: string,
-): Promise<string | null> {
-  const answer = await client.get('ig_hashtag_search', { user_id: me, q: tag }, ctx.deadline);
-  const [mapped] = await ingest(ctx, hashtagSearchMapper, answer, { hashtag: tag });
-  const id = mapped?.rows[0]?.hashtag_id;
-  if (typeof id !== 'string') {
-    ctx.log.warn('Instagram knows no such hashtag; skipped', { hashtag: tag });
-    ctx.quality.count(instagramHashtags.name, 'unknown_hashtag', tag);
-    // Remembered for a while (not searched every 5 minutes) and its budget slot given back.
-    const until = new Date(ctx.clock.now().getTime() + UNKNOWN_HASHTAG_TTL_MS);
-    await forgetUnknownHashtag(await ctx.services.state(), me, tag, until);
-    return null;
-  }
-  await rememberHashtagId(await ctx.services.state(), tag, id);
-  return id;
-}
-
-/** A Graph page as the cursor walk reads it: `data`, `paging.next`, `paging.cursors.after`. */
-function graphPage(body: unknown): CursorPage {
-  const items = isRecord(body) && Array.isArray(body.data) ? body.data : [];
-  const paging = isRecord(body) && isRecord(body.paging) ? body.paging : null;
-  return { items, hasNext: typeof paging?.next === 'string', after: afterCursor(body) };
-}
+const tagsPosition = z.object({
+  /** Hashtags finished (landed, rows flushed, state written) or skipped, in run order. */
+  done: z.array(z.string()),
+  media: z.record(z.string(), z.number().int().nonnegative()),
+  rows: z.number().int().nonnegative(),
+  lookups: z.number().int().nonnegative(),
+  skipped: z.record(z.string(), z.string()),
+});
 
 /**
- * Pages a tag's recent media back to the previous run's mark: the walk stops only when a
- * whole page is older than the mark minus the overlap (pages are not in time order, so one
- * old post says nothing about the next page), when the pages end, or at the page cap
- * (counted). The same `after` value on every page is normal and still advances.
+ * A walk the cap cut short leaves the tag behind the floor it paged back to (the mark, or
+ * the window's start on a first walk): the next run catches up. A catch-up walk cut short
+ * again gives the rest up (the cap is counted in data quality), so a tag is never walked
+ * deeper than the cap for more than one run in a row.
  */
-async function collectTag(
+function behindAfter(
   ctx: JobContext,
-  client: InstagramClient,
-  me: string,
   tag: string,
-  id: string,
-  maxPages: number,
-  previous: string | null,
-): Promise<{ media: number; pages: number; newest: string | null; seen: VisitObservation }> {
-  const stopBefore = previous
-    ? new Date(Date.parse(previous) - client.config.hashtagOverlapSeconds * 1000).toISOString()
-    : null;
-  let newest = previous;
-  const ids = new Set<string>();
-  // Posts newer than the mark, for the tag's rate (hashtag-pacing.ts).
-  const fresh = new Map<string, string>();
-  let wholePageOld = false;
-  const walk = await walkCursorPages({
-    fetch: async (after) => {
-      const answer = await client.get(
-        `${id}/recent_media`,
-        {
-          user_id: me,
-          fields: HASHTAG_MEDIA_FIELDS,
-          limit: RECENT_MEDIA_LIMIT,
-          ...(after ? { after } : {}),
-        },
-        ctx.deadline,
-      );
-      const [mapped] = await ingest(ctx, hashtagMediaMapper, answer, {
-        hashtag: tag,
-        hashtag_id: id,
-      });
-      const rows = mapped?.rows ?? [];
-      for (const r of rows) {
-        ids.add(String(r.media_id));
-        if (typeof r.timestamp === 'string' && (previous === null || r.timestamp > previous))
-          fresh.set(String(r.media_id), r.timestamp);
-      }
-      const stamps = rows.map((r) => r.timestamp).filter((t): t is string => typeof t === 'string');
-      for (const t of stamps) if (newest === null || t > newest) newest = t;
-      wholePageOld =
-        stopBefore !== null && stamps.length > 0 && stamps.every((t) => t < stopBefore);
-      return graphPage(answer.body);
-    },
-    visit: () => wholePageOld,
-    stop: runStopRules(ctx, maxPages),
-    report: { quality: ctx.quality, table: instagramHashtagMedia.name, what: `#${tag}` },
+  memory: TagMemory,
+  capped: boolean,
+): Behind | null {
+  if (!capped) return null;
+  if (memory.behind === null) return { to: memory.hwm };
+  ctx.log.warn('a catch-up walk reached its page cap too; older posts of the tag are given up', {
+    hashtag: tag,
+    since: memory.behind.to,
   });
-  deferIfStopped(walk, `#${tag}`);
-  const stamps = [...fresh.values()].sort();
-  return {
-    media: ids.size,
-    pages: walk.pages,
-    newest,
-    seen: { fresh: fresh.size, oldestFresh: stamps[0] ?? null },
-  };
+  return null;
 }
 
 export const hashtagsJob = defineJob({
@@ -178,7 +101,16 @@ export const hashtagsJob = defineJob({
       const admission = await reserveHashtags(state, me, wanted, ctx.clock.now(), limit);
       reportAdmission(ctx, admission, limit);
       const ids = await knownHashtagIds(state);
-      const marks = await readWatermarks(state);
+      const lookedUp = await hashtagLookups(state);
+      const legacy = await readLegacyWatermarks(state);
+      const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
+      const runId = ctx.run.runId;
+      // Fingerprints kept per tag: as many posts as the deepest walk of this or a scheduled run.
+      const keep = Math.max(maxPages, client.config.hashtagMaxPages) * RECENT_MEDIA_LIMIT;
+      // A redelivered run goes on with the next hashtag (see core/checkpoint.ts).
+      const checkpoint = await openCheckpoint(ctx, 'hashtags', tagsPosition);
+      const at = checkpoint.resumed ?? { done: [], media: {}, rows: 0, lookups: 0, skipped: {} };
+      // A redelivery plans from the visits before its first attempt (hashtag-pacing.ts).
       const now = ctx.clock.now();
       const plan = params.paced
         ? planVisits(
@@ -186,42 +118,72 @@ export const hashtagsJob = defineJob({
             admission.admitted,
             now,
             client.config.hashtagPacing,
-            ctx.run.runId,
+            runId,
           )
         : { due: admission.admitted, notDue: [] };
+      // A tag this run found unknown in an earlier delivery is searched again (it holds no
+      // budget slot), as that delivery did, so the raw object holds the answer.
+      const tags = [...plan.due, ...admission.unknown.filter((tag) => lookedUp[tag] === runId)];
       const visits: Record<string, VisitObservation> = {};
-      const maxPages = params.maxPages ?? client.config.hashtagMaxPages;
-      const perTag: Record<string, number> = {};
-      const newMarks: Record<string, string> = {};
-      let lookups = 0;
-      const skipped = new Map<string, string>();
+      const done = new Set(at.done);
+      const perTag: Record<string, number> = { ...at.media };
+      const skipped = new Map<string, string>(Object.entries(at.skipped));
+      let rows = at.rows;
+      let lookups = at.lookups;
       try {
-        for (const [i, tag] of plan.due.entries()) {
+        for (const [i, tag] of tags.entries()) {
+          if (done.has(tag)) continue;
+          // Stop starting tags at the deadline; what is done stays done (the checkpoint).
+          if (ctx.clock.now() >= ctx.deadline) throw deadlineReached(`before #${tag}`);
           try {
-            let id: string | null = ids[tag] ?? null;
-            if (id === null) {
-              lookups += 1;
-              id = await resolveId(ctx, client, me, tag);
-            }
-            if (id !== null) {
-              const previous = watermarkFor(marks, tag, ctx.run.runId);
-              const got = await collectTag(ctx, client, me, tag, id, maxPages, previous);
+            const mark = legacyMark(legacy, tag);
+            const memory = await readTagMemory(state, tag, runId, mark);
+            const knownId = ids[tag] ?? null;
+            const searchAgain = knownId !== null && lookedUp[tag] === runId;
+            if (knownId === null || searchAgain) lookups += 1;
+            const got = await collectTag(ctx, client, me, {
+              tag,
+              knownId,
+              searchAgain,
+              memory,
+              maxPages,
+            });
+            if (got !== null) {
               perTag[tag] = got.media;
               visits[tag] = got.seen;
-              if (got.newest !== null) newMarks[tag] = got.newest;
+              rows += got.written.size;
+              // The state may say "written" only once the rows are durable: flushed, none refused.
+              const refusedBefore = ctx.rows.warehouseRejected;
+              await ctx.rows.flush();
+              if (ctx.rows.warehouseRejected === refusedBefore)
+                await rememberTag(
+                  state,
+                  tag,
+                  { runId, now: ctx.clock.now(), legacyMark: mark, keep },
+                  got.written,
+                  got.newest,
+                  behindAfter(ctx, tag, memory, got.capped),
+                );
             }
           } catch (error) {
             if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;
             skipped.set(tag, itemErrorText(error));
           }
-          ctx.progress('hashtags', i + 1, plan.due.length);
+          done.add(tag);
+          ctx.progress('hashtags', i + 1, tags.length);
+          await checkpoint.save({
+            done: [...done],
+            media: perTag,
+            rows,
+            lookups,
+            skipped: Object.fromEntries(skipped),
+          });
         }
       } finally {
-        // One write for the whole run; marks of the tags done so far survive a later failure.
-        await advanceWatermarks(state, ctx.run.runId, newMarks);
-        await recordVisits(state, ctx.run.runId, now, visits);
+        // One write for the tags this delivery visited, after their rows are written.
+        await recordVisits(state, runId, now, visits);
       }
-      failIfAllSkipped('hashtag', plan.due.length, skipped);
+      failIfAllSkipped('hashtag', tags.length, skipped);
       const media = Object.values(perTag).reduce((a, b) => a + b, 0);
       ctx.addItems(media);
       // Waiting tags do not fail the run (that alerted every 5 minutes): the alerts at the
@@ -229,6 +191,7 @@ export const hashtagsJob = defineJob({
       return {
         details: {
           hashtags: perTag,
+          new_or_changed: rows,
           id_lookups: lookups,
           ...(plan.notDue.length > 0 ? { not_due: plan.notDue } : {}),
           budget_used: admission.used,

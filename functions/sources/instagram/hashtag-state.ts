@@ -1,6 +1,7 @@
 // What the hashtag collector remembers between runs, in the StateStore: hashtag ids (static
 // and global, looked up once), the 30-unique-hashtags-per-rolling-7-days budget of the
-// app's IG account, and each hashtag's high-water mark of media already seen.
+// app's IG account, and which run last searched each id. Each hashtag's mark and the posts
+// already written are in hashtag-seen.ts.
 import { z } from 'zod';
 import { updateState, type StateStore } from '../../platform/state.js';
 import { GRAPH_ID } from './client.js';
@@ -27,6 +28,8 @@ const watermarkSchema = z.record(
 const IDS_KEY = 'instagram/hashtag-ids';
 const budgetKey = (userId: string) => `instagram/hashtag-budget/${userId}`;
 const WATERMARKS_KEY = 'instagram/hashtag-watermarks';
+const LOOKUPS_KEY = 'instagram/hashtag-id-lookups';
+const lookupsSchema = z.record(z.string(), z.string());
 
 export async function knownHashtagIds(state: StateStore): Promise<Record<string, string>> {
   return (await state.get(IDS_KEY, idsSchema))?.value ?? {};
@@ -190,36 +193,36 @@ export async function reconcileBudget(
 
 type Watermarks = z.output<typeof watermarkSchema>;
 
-/** Every hashtag's mark, read once per run. */
-export async function readWatermarks(state: StateStore): Promise<Watermarks> {
+/**
+ * The older shared document of every hashtag's mark (before each tag had its own document
+ * in hashtag-seen.ts), read once per run so a tag's first run on the new layout still pages
+ * back only to where the last run on the old one got.
+ */
+export async function readLegacyWatermarks(state: StateStore): Promise<Watermarks> {
   return (await state.get(WATERMARKS_KEY, watermarkSchema))?.value ?? {};
 }
 
-/**
- * The mark a run pages back to. A rerun of the same run id (a redelivery after a failure)
- * uses the mark from before its own first attempt, so it fetches the same window again.
- */
-export function watermarkFor(marks: Watermarks, tag: string, runId: string): string | null {
-  const entry = marks[tag];
-  if (!entry) return null;
-  return entry.setBy === runId ? entry.before : entry.hwm;
+export function legacyMark(marks: Watermarks, tag: string): string | null {
+  return marks[tag]?.hwm ?? null;
 }
 
-/** Writes the new marks of one run (tag → newest timestamp seen) in one update. */
-export async function advanceWatermarks(
+/** Which run last searched each hashtag's id (tag → run id). */
+export async function hashtagLookups(state: StateStore): Promise<Record<string, string>> {
+  return (await state.get(LOOKUPS_KEY, lookupsSchema))?.value ?? {};
+}
+
+/**
+ * Notes that `runId` searches `tag` (before the search): a redelivery of that run searches
+ * again, because its first attempt's answer may not have been landed durably, and a raw
+ * object must hold every answer an undisturbed run holds.
+ */
+export async function noteHashtagLookup(
   state: StateStore,
+  tag: string,
   runId: string,
-  hwms: Readonly<Record<string, string>>,
 ): Promise<void> {
-  if (Object.keys(hwms).length === 0) return;
-  await updateState(state, WATERMARKS_KEY, watermarkSchema, (current) => {
-    const next = { ...current };
-    for (const [tag, hwm] of Object.entries(hwms)) {
-      const entry = current?.[tag];
-      const before = entry ? (entry.setBy === runId ? entry.before : entry.hwm) : null;
-      const best = entry && entry.hwm > hwm ? entry.hwm : hwm; // never moves back
-      next[tag] = { hwm: best, setBy: runId, before };
-    }
-    return next;
-  });
+  await updateState(state, LOOKUPS_KEY, lookupsSchema, (current) => ({
+    ...current,
+    [tag]: runId,
+  }));
 }

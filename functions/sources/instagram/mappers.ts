@@ -21,6 +21,7 @@ import {
 } from '../../core/ingest.js';
 import type { QualityCounters } from '../../platform/quality.js';
 import { GRAPH_ID } from './client.js';
+import { fingerprintOf } from './hashtag-seen.js';
 
 const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'CAROUSEL_ALBUM'] as const;
 const MEDIA_PRODUCT_TYPES = ['AD', 'FEED', 'STORY', 'REELS'] as const;
@@ -153,10 +154,23 @@ export const hashtagSearchMapper: EntityMapper = {
   },
 };
 
+/**
+ * `context.seen` of a recent_media line: media id → fingerprint of the row already stored
+ * for it (the run put it there from its state before landing the answer). Lines without it
+ * (older runs) map every post.
+ */
+function seenFingerprints(value: unknown): Map<string, string> {
+  const seen = new Map<string, string>();
+  if (!isRecord(value)) return seen;
+  for (const [id, fp] of Object.entries(value)) if (typeof fp === 'string') seen.set(id, fp);
+  return seen;
+}
+
 export const hashtagMediaMapper: EntityMapper = {
   source: 'instagram',
   entity: 'hashtag_recent_media',
-  description: 'GET /{hashtag_id}/recent_media pages → instagram_hashtag_media',
+  description:
+    'GET /{hashtag_id}/recent_media pages → instagram_hashtag_media (posts new or changed since context.seen)',
   map(line, run, quality) {
     const need = requiredContext(
       line,
@@ -167,12 +181,16 @@ export const hashtagMediaMapper: EntityMapper = {
     );
     if (!need) return [];
     const { hashtag, hashtag_id: hashtagId } = need;
+    const seen = seenFingerprints(line.context.seen);
     const rows: HashtagMediaRow[] = [];
     for (const item of listIn(line.body, 'data', line, instagramHashtagMedia.name, quality)) {
       const m = readGraphRecord(item, instagramHashtagMedia.name, quality);
       if (!m) continue;
       const values = { hashtag, hashtag_id: hashtagId, media_id: m.id, ...mediaFields(m.r) };
-      rows.push({ ...values, content_hash: contentHash(values), ...standardFields(run) });
+      const hash = contentHash(values);
+      // Unchanged since the row an earlier run wrote: no new row (the answer stays landed).
+      if (seen.get(m.id) === fingerprintOf(hash)) continue;
+      rows.push({ ...values, content_hash: hash, ...standardFields(run) });
     }
     return [tableRows(instagramHashtagMedia, rows)];
   },

@@ -62,7 +62,7 @@ export const instagramHashtags = defineTable({
 export const instagramHashtagMedia = defineTable({
   name: 'instagram_hashtag_media',
   description:
-    'Public media of the last 24 hours under a watched hashtag (recent_media), one snapshot per run that saw it.',
+    'Public media of the last 24 hours under a watched hashtag (recent_media): a row when a run first sees a post and when one of its stored values (likes, comments, caption...) changed; a post a run saw unchanged gets no row (its answer is still in the raw store). collected_at is when the values were first seen, not the last time the post was seen.',
   key: ['hashtag', 'media_id'],
   columns: {
     hashtag: required(col.string('Hashtag, lower case, without "#".')),

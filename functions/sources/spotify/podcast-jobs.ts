@@ -1,20 +1,15 @@
 // The podcast slice of the source design: (a) the first N shows for a search term,
-// (b) every episode of a show chosen by id or by exact normalised name, (c) episodes
-// mentioning a term (spotify_episode_mentions + the spotify_episodes_mentioning_terms view).
+// (b) every episode of a show chosen by id or by exact normalised name, collected
+// incrementally with a weekly full pass (podcast-episodes.ts), (c) episodes mentioning a
+// term (spotify_episode_mentions + the spotify_episodes_mentioning_terms view).
 import { z } from 'zod';
 import { openCheckpoint } from '../../core/checkpoint.js';
-import { defineJob, type JobContext } from '../../core/job.js';
-import { PermanentError } from '../../platform/errors.js';
-import { ingest } from '../../core/ingest.js';
-import { normalizeText } from '../../platform/text.js';
-import { spotifyEpisodes, spotifyShows } from './podcast-tables.js';
-import { deferIfStopped, runStopRules, walkOffsetPages } from '../../core/paging.js';
-import { embeddedPage, readPage, type Page, type SpotifyClient } from './client.js';
+import { defineJob } from '../../core/job.js';
 import { SEARCH_MAX_OFFSET } from './config.js';
 import { withSpotify } from './context.js';
-import { marketParam } from './job-params.js';
-import { showEpisodesMapper, showMapper, showSearchMapper } from './podcast-mappers.js';
-import { isRecord } from '../../platform/fields.js';
+import { boolParam, marketParam } from './job-params.js';
+import { collectShowEpisodes } from './podcast-episodes.js';
+import { searchPosition, searchShows } from './podcast-search.js';
 
 const market = marketParam;
 
@@ -35,44 +30,13 @@ export const podcastEpisodesParams = z
     searchDepth: z.coerce.number().int().min(1).max(SEARCH_MAX_OFFSET).default(50),
     maxEpisodes: z.coerce.number().int().positive().default(100_000),
     market,
+    full: boolParam
+      .default(false)
+      .describe(
+        'Walk every page of the show (the weekly full pass); otherwise stop at the first page holding episodes a complete run already collected.',
+      ),
   })
   .transform((p) => ({ ...p, showName: p.showId ? p.showName : (p.showName ?? 'Data Hackers') }));
-
-/**
- * Pages a show search until `wanted` real shows (null items, unavailable in the market, do
- * not count), the end, or the offset ceiling; `visit` sees each page and may stop early.
- * Returns the number of real shows seen.
- */
-async function searchShows(
-  ctx: JobContext,
-  client: SpotifyClient,
-  term: string,
-  wanted: number,
-  marketCode: string,
-  visit: (items: readonly unknown[], offset: number) => boolean,
-): Promise<number> {
-  const result = await walkOffsetPages({
-    pageSize: client.limits.search,
-    wanted,
-    maxOffset: SEARCH_MAX_OFFSET,
-    fetch: async (offset, limit) => {
-      const answer = await client.getInMarket(
-        'search',
-        { q: term, type: 'show', limit, offset },
-        marketCode,
-      );
-      await ingest(ctx, showSearchMapper, answer, { term, offset, market: marketCode });
-      return readPage(answer, 'shows');
-    },
-    visit: (items, offset) => {
-      ctx.progress(`shows for "${term}"`, offset + items.length, wanted);
-      return visit(items, offset);
-    },
-    stop: runStopRules(ctx),
-    report: { quality: ctx.quality, table: spotifyShows.name, what: `show search "${term}"` },
-  });
-  return deferIfStopped(result, `show search "${term}"`).available;
-}
 
 export const podcastShowsJob = defineJob({
   name: 'spotify.podcast_shows',
@@ -91,6 +55,8 @@ export const podcastShowsJob = defineJob({
   run: (ctx, params) =>
     withSpotify(ctx, async (client) => {
       const marketCode = params.market ?? client.config.market;
+      // A run deferred at its deadline (or killed) resumes at the search page it got to.
+      const checkpoint = await openCheckpoint(ctx, 'shows', searchPosition);
       const seen = await searchShows(
         ctx,
         client,
@@ -98,120 +64,48 @@ export const podcastShowsJob = defineJob({
         params.limit,
         marketCode,
         () => false,
+        checkpoint,
       );
       ctx.addItems(seen);
       return { details: { term: params.term, shows: seen } };
     }),
 });
 
-async function resolveShowByName(
-  ctx: JobContext,
-  client: SpotifyClient,
-  name: string,
-  depth: number,
-  marketCode: string,
-): Promise<string> {
-  const wanted = normalizeText(name);
-  const candidates: string[] = [];
-  let found: string | null = null;
-  await searchShows(ctx, client, name, depth, marketCode, (items) => {
-    for (const item of items) {
-      if (!isRecord(item) || typeof item.name !== 'string' || typeof item.id !== 'string') continue;
-      if (normalizeText(item.name) === wanted) {
-        found = item.id;
-        return true;
-      }
-      if (candidates.length < 5) candidates.push(item.name);
-    }
-    return false;
-  });
-  if (found === null) {
-    throw new PermanentError(
-      `no show named "${name}" among the first ${depth} search results in market ${marketCode}` +
-        (candidates.length
-          ? ` (closest: ${candidates.map((c) => `"${c}"`).join(', ')}); pass showId to choose one`
-          : ''),
-    );
-  }
-  return found;
-}
+const EPISODES_DAILY = { showName: 'Data Hackers', terms: ['Grupo Boticário'] };
 
 export const podcastEpisodesJob = defineJob({
   name: 'spotify.podcast_episodes',
   source: 'spotify',
   description:
-    'Every episode of one show (by showId, or by exact normalised showName), and which episodes mention the watched terms (source design tables 6 and 7).',
+    'Every episode of one show (by showId, or by exact normalised showName), and which episodes mention the watched terms (source design tables 6 and 7). Incremental: pages only until episodes a complete run collected; full walks every page (weekly schedule).',
   params: podcastEpisodesParams,
   schedules: [
     {
       id: 'spotify-podcast-episodes-daily',
-      cron: '30 6 * * *',
+      cron: '30 6 * * 1-6',
       timeZone: 'America/Sao_Paulo',
-      params: { showName: 'Data Hackers', terms: ['Grupo Boticário'] },
-      description: 'Daily snapshot of every Data Hackers episode and its Grupo Boticário mentions.',
+      params: EPISODES_DAILY,
+      description:
+        'Daily (Monday to Saturday) incremental collection of new Data Hackers episodes and their Grupo Boticário mentions.',
+    },
+    {
+      id: 'spotify-podcast-episodes-full-weekly',
+      cron: '30 6 * * 0',
+      timeZone: 'America/Sao_Paulo',
+      params: { ...EPISODES_DAILY, full: true },
+      description:
+        'Weekly full pass over every Data Hackers episode: refreshes every row and finds removed episodes.',
     },
   ],
   run: (ctx, params) =>
-    withSpotify(ctx, async (client) => {
-      const marketCode = params.market ?? client.config.market;
-      // A redelivered run goes on from the page it got to (see core/checkpoint.ts).
-      const checkpoint = await openCheckpoint(ctx, 'episodes', episodesPosition);
-      const resumed = checkpoint.resumed;
-      const showId =
-        resumed?.showId ??
-        params.showId ??
-        (await resolveShowByName(
-          ctx,
-          client,
-          params.showName ?? '',
-          params.searchDepth,
-          marketCode,
-        ));
-      const context = { show_id: showId, market: marketCode, terms: params.terms };
-      // GET /shows/{id} embeds the first page of episodes: by id, that page is not fetched again.
-      // A resumed run landed the show already and starts at its checkpoint's offset.
-      let first: Page | undefined;
-      if (params.showId && !resumed) {
-        const show = await client.getInMarket(`shows/${showId}`, {}, marketCode);
-        await ingest(ctx, showMapper, show, context);
-        first = embeddedPage(show.body, 'episodes');
-      }
-      const start = resumed?.offset ?? 0;
-      let fetchedBefore = resumed?.fetched ?? 0;
-      const walk = await walkOffsetPages({
-        pageSize: client.limits.showEpisodes,
-        ...(first ? { first } : {}),
-        startOffset: start,
-        maxItems: Math.max(1, params.maxEpisodes - start),
-        fetch: async (offset, limit) => {
-          // Everything before `offset` is landed: the place a redelivery starts from.
-          await checkpoint.save({ showId, offset, fetched: fetchedBefore });
-          const answer = await client.getInMarket(
-            `shows/${showId}/episodes`,
-            { limit, offset },
-            marketCode,
-          );
-          await ingest(ctx, showEpisodesMapper, answer, context);
-          return readPage(answer);
-        },
-        visit: (items, offset) => {
-          fetchedBefore += items.filter((i) => i !== null).length;
-          ctx.progress('episodes', offset + items.length);
-        },
-        stop: runStopRules(ctx),
-        report: { quality: ctx.quality, table: spotifyEpisodes.name, what: `show ${showId}` },
-      });
-      deferIfStopped(walk, `episodes of show ${showId}`);
-      const fetched = fetchedBefore;
-      ctx.addItems(walk.available);
-      return { details: { show_id: showId, episodes: fetched } };
-    }),
-});
-
-const episodesPosition = z.object({
-  showId: z.string(),
-  offset: z.number().int().nonnegative(),
-  fetched: z.number().int().nonnegative(),
+    withSpotify(ctx, async (client) => ({
+      details: await collectShowEpisodes(
+        ctx,
+        client,
+        params,
+        params.market ?? client.config.market,
+      ),
+    })),
 });
 
 export const podcastJobs = [podcastShowsJob, podcastEpisodesJob];

@@ -1,6 +1,11 @@
 // Raw Spotify podcast answers → typed rows. Pure functions of the landed line, shared by
 // live runs, replay and `fanpulse map`.
-import { spotifyEpisodeMentions, spotifyEpisodes, spotifyShows } from './podcast-tables.js';
+import {
+  spotifyEpisodeListings,
+  spotifyEpisodeMentions,
+  spotifyEpisodes,
+  spotifyShows,
+} from './podcast-tables.js';
 import type { RowOf } from '../../../schemas/define.js';
 import {
   contextNumber,
@@ -20,6 +25,7 @@ import { largestImage, pageItems, readSpotifyRecord, releaseDate, spotifyUrl } f
 type ShowRow = RowOf<typeof spotifyShows>;
 type EpisodeRow = RowOf<typeof spotifyEpisodes>;
 type MentionRow = RowOf<typeof spotifyEpisodeMentions>;
+type ListingRow = RowOf<typeof spotifyEpisodeListings>;
 
 export function mapShow(
   item: unknown,
@@ -123,7 +129,31 @@ function contextTerms(line: RawLine): string[] {
     : [];
 }
 
-/** Episode and mention rows of one page of a show's episodes. */
+/**
+ * The listing row of a show's last episode page (`next` is null): the run walked the listing
+ * to its end, a complete listing for spotify_episode_presence. Other pages give none.
+ */
+export function listingRows(
+  page: unknown,
+  showId: string,
+  market: string | null,
+  run: RunIdentity,
+): ListingRow[] {
+  if (!isRecord(page) || page.next !== null || !Array.isArray(page.items)) return [];
+  const offset = typeof page.offset === 'number' && Number.isInteger(page.offset) ? page.offset : 0;
+  const total = typeof page.total === 'number' && Number.isInteger(page.total) ? page.total : null;
+  return [
+    {
+      show_id: showId,
+      total_episodes: total,
+      listing_end: offset + page.items.length,
+      market,
+      ...standardFields(run),
+    },
+  ];
+}
+
+/** Episode, mention and listing rows of one page of a show's episodes. */
 function episodeTables(
   page: unknown,
   line: RawLine,
@@ -138,6 +168,7 @@ function episodeTables(
   return [
     tableRows(spotifyEpisodes, episodes),
     tableRows(spotifyEpisodeMentions, mentionRows(episodes, contextTerms(line), run)),
+    tableRows(spotifyEpisodeListings, listingRows(page, showId, market, run)),
   ];
 }
 

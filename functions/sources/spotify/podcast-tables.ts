@@ -61,6 +61,21 @@ export const spotifyEpisodeMentions = defineTable({
   },
 });
 
+export const spotifyEpisodeListings = defineTable({
+  name: 'spotify_episode_listings',
+  description:
+    "One row per run that walked a show's episode listing to its end (it landed the listing's last page, whose next is null): the complete listings spotify_episode_presence judges removals by. An incremental run that stopped at episodes already collected writes none.",
+  key: ['show_id'],
+  columns: {
+    show_id: required(col.string('Show whose listing the run walked to its end.')),
+    total_episodes: col.int(
+      "The listing's total on its last page (unavailable episodes included).",
+    ),
+    listing_end: col.int('Offset after the last item of the last page (its offset + its items).'),
+    market: col.string('Market the answer was requested for.'),
+  },
+});
+
 export const episodesMentioningTerms = defineView({
   name: 'spotify_episodes_mentioning_terms',
   description:
@@ -76,18 +91,23 @@ export const episodesMentioningTerms = defineView({
 
 /**
  * Removed content: every episode ever listed, with when it was first and last seen in its
- * show's listing, and whether it is gone (not seen by the show's latest complete listing:
- * the newest succeeded spotify.podcast_episodes run that wrote episodes of the show and was
- * not cut short by a page cap, or, without run records (replayed data), the newest
- * collection of the show's episodes).
+ * show's listing, and whether it is gone (not seen by the show's latest complete listing).
+ * A complete listing is a run that walked the listing to its end (a spotify_episode_listings
+ * row, mapped from the landed last page, so replay rebuilds it) and did not fail (a deferred
+ * delivery's record may outlive the redelivery that finished it): an
+ * incremental run that stopped at episodes already collected, or a run a cap cut short, is
+ * not one and removes nothing. Shows collected before listings were recorded fall back to
+ * the newest succeeded run not cut short by a page cap, or, without run records, the newest
+ * collection of the show's episodes.
  */
 export const episodePresence = defineView({
   name: 'spotify_episode_presence',
   description:
-    "Every episode ever listed with first_seen_at, last_seen_at and removed (not in its show's latest complete listing: a succeeded run not cut short by a page cap): episodes that left a show stay visible.",
+    "Every episode ever listed with first_seen_at, last_seen_at and removed (not in its show's latest complete listing: a run that walked the listing to its end and did not fail; incremental runs and runs cut short by a page cap remove nothing): episodes that left a show stay visible.",
   dependsOn: [
     spotifyEpisodes.name,
     spotifyEpisodes.latestView,
+    spotifyEpisodeListings.name,
     'latest_job_runs',
     'latest_data_quality',
   ],
@@ -95,11 +115,17 @@ export const episodePresence = defineView({
     `WITH capped AS (\n` +
     `  SELECT DISTINCT run_id FROM ${ref('latest_data_quality')}\n` +
     `  WHERE table_name = '${spotifyEpisodes.name}' AND check_name = 'page_cap_reached'\n` +
+    `), complete AS (\n` +
+    `  SELECT DISTINCT l.show_id, l.run_id FROM ${ref(spotifyEpisodeListings.name)} AS l\n` +
+    `  LEFT JOIN ${ref('latest_job_runs')} AS r ON r.run_id = l.run_id\n` +
+    `  WHERE r.run_id IS NULL OR r.outcome <> 'failed'\n` +
     `), listings AS (\n` +
     `  SELECT e.show_id, COALESCE(\n` +
+    `    MAX(CASE WHEN k.run_id IS NOT NULL THEN e.collected_at END),\n` +
     `    MAX(CASE WHEN r.outcome = 'succeeded' AND r.job = 'spotify.podcast_episodes' AND c.run_id IS NULL THEN e.collected_at END),\n` +
     `    MAX(e.collected_at)) AS listed_at\n` +
     `  FROM ${ref(spotifyEpisodes.name)} AS e\n` +
+    `  LEFT JOIN complete AS k ON k.run_id = e.run_id AND k.show_id = e.show_id\n` +
     `  LEFT JOIN ${ref('latest_job_runs')} AS r ON r.run_id = e.run_id\n` +
     `  LEFT JOIN capped AS c ON c.run_id = e.run_id\n` +
     `  GROUP BY e.show_id\n` +
@@ -122,5 +148,10 @@ export const currentEpisodes = defineView({
   sql: (ref) => `SELECT * FROM ${ref(episodePresence.name)} WHERE NOT removed`,
 });
 
-export const podcastTables = [spotifyShows, spotifyEpisodes, spotifyEpisodeMentions] as const;
+export const podcastTables = [
+  spotifyShows,
+  spotifyEpisodes,
+  spotifyEpisodeMentions,
+  spotifyEpisodeListings,
+] as const;
 export const podcastViews = [episodesMentioningTerms, episodePresence, currentEpisodes] as const;

@@ -67,7 +67,8 @@ export class InstagramSandbox extends HttpSandbox {
   private readonly callTimes: number[] = [];
   /** Hashtag walks: the (constant) `after` value of a walk → the position it has reached. */
   private readonly walks = new Map<string, number>();
-  private walkCount = 0;
+  /** Media id → fields that changed since the post was published (undefined: now omitted). */
+  private readonly changes = new Map<string, Record<string, unknown>>();
   private readonly appSecret: string | null;
   private readonly opts: Required<
     Omit<
@@ -222,17 +223,19 @@ export class InstagramSandbox extends HttpSandbox {
     if (bad) return nonexisting(bad, 'ShadowIGMedia');
     // One `after` value for the whole walk, the same on every page: the walk's position
     // lives here, so following it still advances.
+    const posts = feedPosts(feed, index + 1, this.now()).map((p) => this.changed(p));
     let cursor = req.query.get('after');
     let offset = 0;
     if (cursor === null) {
-      this.walkCount += 1;
-      cursor = encode(`${feed.tag}:walk${this.walkCount}`);
+      // Named by the tag and its newest post when the walk began, so a walk over the same
+      // posts (a retried or redelivered run, or its undisturbed reference) sends the same
+      // requests.
+      cursor = encode(`${feed.tag}:${String(posts[0]?.id ?? 'empty')}`);
     } else {
       const at = this.walks.get(cursor);
       if (at === undefined) return graphError(100, { message: 'Invalid cursor: after' });
       offset = at;
     }
-    const posts = feedPosts(feed, index + 1, this.now());
     const data = posts.slice(offset, offset + limit).map((p) => pick(p, names));
     this.walks.set(cursor, offset + limit);
     if (offset + limit >= posts.length) return { status: 200, body: { data } };
@@ -249,6 +252,22 @@ export class InstagramSandbox extends HttpSandbox {
         },
       },
     };
+  }
+
+  /**
+   * Changes a hashtag post from now on, e.g. `{ like_count: 2000 }`, or `{ like_count:
+   * undefined }` when its owner hides the likes.
+   */
+  changePost(mediaId: string, fields: Record<string, unknown>): void {
+    this.changes.set(mediaId, { ...this.changes.get(mediaId), ...fields });
+  }
+
+  private changed(post: Record<string, unknown>): Record<string, unknown> {
+    const change = this.changes.get(String(post.id));
+    if (!change) return post;
+    const out = { ...post, ...change };
+    for (const [field, value] of Object.entries(change)) if (value === undefined) delete out[field];
+    return out;
   }
 
   private node(req: SandboxRequest, id: string): SandboxAnswer {

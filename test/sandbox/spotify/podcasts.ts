@@ -24,7 +24,12 @@ export interface SandboxShow {
   name: string;
   description: string;
   publisher: string;
+  /** Episodes published: numbered 1 (oldest) to `episodes` (newest). */
   episodes: number;
+  /** Episode numbers taken down: they leave the listing (and its total). */
+  removed?: number[];
+  /** A `total` the listing reports instead of its real length (a stale count). */
+  reportedTotal?: number;
 }
 
 const MENTION_SPELLINGS = [
@@ -116,10 +121,16 @@ export class PodcastCatalog {
     return object;
   }
 
-  /** The episode at listing position `index`, or null where the market does not have it. */
-  episodeOrNull(show: SandboxShow, index: number, tier: string): Record<string, unknown> | null {
-    if (show.id === DATA_HACKERS_ID && this.unavailableEpisodes.has(index)) return null;
-    return this.episode(show, index, tier);
+  /**
+   * The episode numbers a show lists, newest first, without the removed ones (null: none
+   * removed, position i lists episode `episodes - i`).
+   */
+  listing(show: SandboxShow): number[] | null {
+    if (!show.removed?.length) return null;
+    const gone = new Set(show.removed);
+    const numbers: number[] = [];
+    for (let n = show.episodes; n >= 1; n--) if (!gone.has(n)) numbers.push(n);
+    return numbers;
   }
 
   episode(show: SandboxShow, index: number, tier: string): Record<string, unknown> {
@@ -196,12 +207,18 @@ export function installPodcasts(sandbox: SpotifySandbox, catalog: PodcastCatalog
     return page;
   });
   /** The first `limit` episodes from `offset` as a paging object (nulls where unavailable). */
+  // With removals, an episode keeps the content it had at its place in the full listing.
   const episodePage = (req: SandboxRequest, show: SandboxShow, limit: number, offset: number) => {
-    const end = Math.min(show.episodes, offset + limit);
+    const listed = catalog.listing(show);
+    const length = listed?.length ?? show.episodes;
+    const end = Math.min(length, offset + limit);
     const items = [];
-    for (let i = offset; i < end; i++) items.push(catalog.episodeOrNull(show, i, sandbox.tier));
-    const page = sandbox.page(req, new Array(show.episodes), limit, offset);
-    return { ...page, items };
+    for (let i = offset; i < end; i++) {
+      if (show.id === DATA_HACKERS_ID && catalog.unavailableEpisodes.has(i)) items.push(null);
+      else items.push(catalog.episode(show, listed ? show.episodes - listed[i]! : i, sandbox.tier));
+    }
+    const page = sandbox.page(req, new Array(length), limit, offset);
+    return { ...page, items, total: show.reportedTotal ?? length };
   };
   sandbox.api('GET', '/shows/:id', (req, { id }) => {
     const show = catalog.showById(id ?? '');
