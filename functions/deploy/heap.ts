@@ -21,8 +21,9 @@ export const HEAP_POLICY = {
   /**
    * Young generation semi-space cap in MiB. 8 costs next to no CPU (`npm run bench -- memory`:
    * the cap alone is within noise of no flags) and takes the 100k/1k ratio from ~2.2 to ~1.8;
-   * the old-space cap brings it to 1.1-1.2, for 16-36 % more CPU in the runs measured (more old-generation GCs),
-   * which an I/O-bound job function can afford. 4 saved a little more memory for more CPU.
+   * the old-space cap brings it to 1.1-1.2, for 16-36 % more CPU in the runs measured (more
+   * old-generation GCs), which an I/O-bound job function can afford. 4 saved a little more
+   * memory for more CPU.
    */
   semiSpaceMiB: 8,
 } as const;
