@@ -1,41 +1,6 @@
 # Every entry point of functions/index.ts as a Cloud Functions (gen2) function, built from
 # the staged source (npm run package), each running as its own service account.
 locals {
-  function_defaults = {
-    # A job run stops itself FANPULSE_RUN_BUDGET_SECONDS in; the timeout is the backstop.
-    # Job runs wait on APIs most of the time (I/O-bound): one vCPU serves several at once.
-    # A push delivery that finds every slot busy is refused with 429 and counts as a delivery
-    # attempt, so slots (max_instances x concurrency) must absorb a planner's fan-out.
-    pubsub = { memory = "512Mi", cpu = "1", timeout_seconds = 540, max_instances = 3, min_instances = 0, concurrency = 4 }
-    # Kakao waits ~5 s for a skill answer, Messenger wants a quick 200.
-    http = { memory = "512Mi", cpu = "1", timeout_seconds = 60, max_instances = 10, min_instances = 0, concurrency = 20 }
-  }
-
-  # Defaults that differ per function; var.function_settings overrides both.
-  function_builtin = {
-    # 5 x 4 = 20 concurrent runs; they share one penalty box, so a 429 stops them all.
-    # Memory for 4 runs side by side (a run buffers at most 500 rows per table).
-    spotifyJobs = { memory = "1Gi", max_instances = 5 }
-    # Instagram's hourly usage budget is per app and paced per instance: one run at a time.
-    instagramJobs = { max_instances = 1, concurrency = 1 }
-    # Replays read whole days of raw objects.
-    platformJobs = { memory = "1Gi", max_instances = 1, concurrency = 1 }
-    # 200 req/s: an answer from the index costs well under 1 ms of CPU, so one whole vCPU
-    # serves 80 requests at a time (slow live searches wait without holding a core); 1 GiB
-    # holds a 10,000-artist index (~250 MiB RSS measured) with room for the requests.
-    chatbot = { memory = "1Gi", cpu = "1", concurrency = 80, max_instances = 10, min_instances = var.chatbot_min_instances }
-  }
-
-  function_settings = {
-    for k, f in local.functions : k => {
-      for field, fallback in local.function_defaults[f.kind] : field => try(coalesce(
-        try(var.function_settings[k][field], null),
-        try(local.function_builtin[k][field], null),
-        fallback,
-      ), null)
-    }
-  }
-
   # functions/platform/config.ts (and functions/faces/pubsub/config.ts) read these.
   common_env = {
     FANPULSE_BACKEND      = "gcp"
@@ -60,6 +25,8 @@ locals {
       # The webhook answers only once Pub/Sub accepted the events: a short batch window keeps
       # that wait small (planners keep the default 20 ms, which packs more per request).
       k == "events" ? { FANPULSE_PUBSUB_BATCH_MS = "5" } : {},
+      # V8 heap flags from the function's memory (sizing.tf): peak memory flat in the run's size.
+      contains(keys(local.function_node_options), k) ? { NODE_OPTIONS = local.function_node_options[k] } : {},
       # Express (functions-framework) answers errors without stack traces in production.
       f.kind == "http" ? { NODE_ENV = "production" } : {},
       try(var.function_settings[k].env, {}),

@@ -8,6 +8,7 @@ import { CHATBOT_SECRET_IDS } from '../faces/chatbot/config.js';
 import { EVENTS_SECRET_IDS } from '../faces/events/config.js';
 import { topicForJob, topicForSource } from '../platform/queue.js';
 import { allSources } from '../sources/all.js';
+import { HEAP_POLICY, nodeOptionsFor } from './heap.js';
 
 export const FUNCTIONS_EXPORT_PATH = 'terraform/generated/functions.json';
 
@@ -38,7 +39,27 @@ export interface DeployFunction {
   queries: boolean;
   /** Invocable by anyone on the internet (webhooks); everything else is not. */
   public: boolean;
+  /**
+   * Memory of one instance (Cloud Functions gen2 syntax), shared by its concurrent requests.
+   * Terraform's default for the function (function_settings.<name>.memory overrides it).
+   */
+  memory: string;
+  /**
+   * V8 heap flags derived from `memory` (deploy/heap.ts), job functions only: Terraform sets
+   * them as NODE_OPTIONS, recomputed for an environment's own memory. null: V8's defaults.
+   */
+  nodeOptions: string | null;
 }
+
+/** Built-in memory per source function; the others get DEFAULT_MEMORY. */
+const SOURCE_MEMORY: Readonly<Record<string, string>> = {
+  // Up to 4 runs side by side on each of 5 instances (a run buffers at most 500 rows per
+  // table and streams its raw answers).
+  spotify: '1Gi',
+  // Replays stream raw objects line by line, but may load whole days of them.
+  platform: '1Gi',
+};
+const DEFAULT_MEMORY = '512Mi';
 
 function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
@@ -63,6 +84,8 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
     warehouse: 'write',
     queries: source.name === 'spotify',
     public: false,
+    memory: SOURCE_MEMORY[source.name] ?? DEFAULT_MEMORY,
+    nodeOptions: nodeOptionsFor(SOURCE_MEMORY[source.name] ?? DEFAULT_MEMORY),
   }));
   return [
     ...subscribers,
@@ -81,6 +104,10 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
       // Without a snapshot, the artist index is built from queries (index-loader.ts).
       queries: true,
       public: true,
+      // Holds a 10,000-artist index (~250 MiB RSS measured) with room for 80 requests.
+      memory: '1Gi',
+      // V8's defaults: the index is held on purpose; a cap would need its own measurements.
+      nodeOptions: null,
     },
     {
       entryPoint: 'events',
@@ -95,6 +122,8 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
       warehouse: 'none',
       queries: false,
       public: true,
+      memory: DEFAULT_MEMORY,
+      nodeOptions: null,
     },
   ];
 }
@@ -102,12 +131,20 @@ export function deployFunctions(sources: readonly SourceModule[] = allSources): 
 export interface FunctionsExport {
   generated_by: string;
   dead_letter_topic: string;
+  /** How Terraform derives a job function's NODE_OPTIONS from its memory (deploy/heap.ts). */
+  heap: { old_space_percent: number; semi_space_mib: number };
   /** Every job topic: consumed or published by some function. */
   topics: string[];
   /** Every secret id some function reads. */
   secrets: string[];
   /** Keyed by entry point. */
-  functions: Record<string, Omit<DeployFunction, 'entryPoint'> & { entry_point: string }>;
+  functions: Record<
+    string,
+    Omit<DeployFunction, 'entryPoint' | 'nodeOptions'> & {
+      entry_point: string;
+      node_options: string | null;
+    }
+  >;
 }
 
 const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -117,10 +154,11 @@ export function functionsExport(
 ): FunctionsExport {
   const functions: FunctionsExport['functions'] = {};
   for (const f of list) {
-    const { entryPoint, ...rest } = f;
+    const { entryPoint, nodeOptions, ...rest } = f;
     functions[entryPoint] = {
       entry_point: entryPoint,
       ...rest,
+      node_options: nodeOptions,
       publishes: sortedUnique(rest.publishes),
       secrets: sortedUnique(rest.secrets),
     };
@@ -128,6 +166,10 @@ export function functionsExport(
   return {
     generated_by: 'npm run schedules (from functions/deploy/manifest.ts); do not edit',
     dead_letter_topic: DEAD_LETTER_TOPIC,
+    heap: {
+      old_space_percent: HEAP_POLICY.oldSpacePercent,
+      semi_space_mib: HEAP_POLICY.semiSpaceMiB,
+    },
     topics: sortedUnique(
       list.flatMap((f) => [...(f.consumes ? [f.consumes] : []), ...f.publishes]),
     ),

@@ -13,6 +13,11 @@ const platformSchema = z
     FANPULSE_STATE_STORE: z.enum(['local', 'gcs']).optional(),
     FANPULSE_DATA_DIR: z.string().min(1).default('.fanpulse'),
     FANPULSE_DUCKDB_PATH: z.string().min(1).optional(),
+    // DuckDB's buffer cache ceiling (its memory_limit, e.g. 256MB); unset: 80 % of the RAM.
+    FANPULSE_DUCKDB_MEMORY_LIMIT: z
+      .string()
+      .regex(/^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 256MB or 1GiB')
+      .optional(),
     GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
     FANPULSE_RAW_BUCKET: z.string().min(3).optional(),
     FANPULSE_STATE_BUCKET: z.string().min(3).optional(),
@@ -53,6 +58,7 @@ const platformSchema = z
       stateStore: env.FANPULSE_STATE_STORE ?? (gcp ? 'gcs' : 'local'),
       dataDir: env.FANPULSE_DATA_DIR,
       duckdbPath: env.FANPULSE_DUCKDB_PATH ?? `${env.FANPULSE_DATA_DIR}/warehouse.duckdb`,
+      duckdbMemoryLimit: env.FANPULSE_DUCKDB_MEMORY_LIMIT ?? null,
       project: env.GOOGLE_CLOUD_PROJECT,
       rawBucket: env.FANPULSE_RAW_BUCKET,
       stateBucket: env.FANPULSE_STATE_BUCKET ?? env.FANPULSE_RAW_BUCKET,

@@ -9,6 +9,7 @@ import { Storage, type StorageOptions } from '@google-cloud/storage';
 import { TransientError, errorMessage } from './errors.js';
 import {
   gunzipIfNeeded,
+  streamLines,
   writeWithBackpressure,
   type RawObjectWriter,
   type RawStore,
@@ -88,6 +89,18 @@ export class GcsRawStore implements RawStore {
     try {
       const [data] = await this.storage.bucket(this.options.bucket).file(path).download();
       return gunzipIfNeeded(path, data);
+    } catch (error) {
+      throw new TransientError(`reading ${this.describe(path)}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async *readLines(path: string): AsyncGenerator<string> {
+    // The download is read as it arrives; the client checks its hash at the end.
+    const download = this.storage.bucket(this.options.bucket).file(path).createReadStream();
+    try {
+      yield* streamLines(path, download);
     } catch (error) {
       throw new TransientError(`reading ${this.describe(path)}: ${errorMessage(error)}`, {
         cause: error,

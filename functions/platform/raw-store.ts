@@ -1,12 +1,13 @@
 // The RawStore port and its local-folder adapter. Objects appear whole or not at all
 // (write to a temp name, rename on close), so a crashed run leaves no half object and a
 // rerun of the same run id replaces what it wrote before.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { createGzip, gunzipSync } from 'node:zlib';
+import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { PassThrough, pipeline, type Readable, type Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { removeStaleTemps, syncParents, tempNameFor } from './durable-file.js';
 
 export interface RawObjectWriter {
@@ -22,14 +23,49 @@ export interface RawStore {
   /** Human-readable location of a path, for logs and the demo. */
   describe(path: string): string;
   openWriter(path: string): Promise<RawObjectWriter>;
-  /** Whole object, gunzipped when its name ends in .gz. */
+  /** Whole object, gunzipped when its name ends in .gz (small objects: snapshots, aliases). */
   read(path: string): Promise<string>;
+  /**
+   * The object's lines (split on \n, the last one even without a newline), gunzipped when its
+   * name ends in .gz, streamed: memory stays flat in the object's size. Stopping early
+   * (break, throw) closes the download.
+   */
+  readLines(path: string): AsyncIterable<string>;
   /** Object paths under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
 }
 
 export function gunzipIfNeeded(path: string, data: Buffer): string {
   return (path.endsWith('.gz') ? gunzipSync(data) : data).toString('utf8');
+}
+
+/** The NDJSON lines of a byte stream, gunzipped first when `path` ends in .gz. */
+export async function* streamLines(path: string, bytes: Readable): AsyncGenerator<string> {
+  // Read through a pipeline, which passes a failure of either side on to the stream read
+  // here (and reads the Cloud Storage client's stream by piping, as it expects).
+  const source = path.endsWith('.gz') ? createGunzip() : new PassThrough();
+  pipeline(bytes, source, () => undefined);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      rest += decoder.write(chunk);
+      let start = 0;
+      let end = rest.indexOf('\n', start);
+      while (end !== -1) {
+        yield rest.slice(start, end);
+        start = end + 1;
+        end = rest.indexOf('\n', start);
+      }
+      rest = rest.slice(start);
+    }
+    rest += decoder.end();
+    if (rest !== '') yield rest;
+  } finally {
+    // Leaving early (the reader stopped) must not leave the file or the download open.
+    source.destroy();
+    bytes.destroy();
+  }
 }
 
 /** Writes lines to a stream honouring backpressure. */
@@ -86,6 +122,10 @@ export class LocalRawStore implements RawStore {
 
   async read(path: string): Promise<string> {
     return gunzipIfNeeded(path, await readFile(join(this.root, path)));
+  }
+
+  readLines(path: string): AsyncIterable<string> {
+    return streamLines(path, createReadStream(join(this.root, path)));
   }
 
   async list(prefix: string): Promise<string[]> {

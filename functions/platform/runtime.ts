@@ -95,6 +95,7 @@ export function createServices(options: CreateServicesOptions = {}): Services {
         openedWarehouse = await openDuckDbWarehouse(
           config.duckdbPath,
           typeof schema === 'function' ? await schema() : schema,
+          { memoryLimit: config.duckdbMemoryLimit },
         );
       }
       return openedWarehouse as Warehouse;

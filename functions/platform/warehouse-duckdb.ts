@@ -29,9 +29,15 @@ const ROWS_PER_REQUEST = 500;
 export async function openDuckDbWarehouse(
   path: string,
   schema: WarehouseSchema,
+  options: { memoryLimit?: string | null } = {},
 ): Promise<Warehouse> {
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  // memory_limit caps DuckDB's buffer cache (default 80 % of the machine's RAM), which a
+  // long run otherwise fills with the blocks it wrote.
+  const instance = await DuckDBInstance.create(
+    path,
+    options.memoryLimit ? { memory_limit: options.memoryLimit } : {},
+  );
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
   return new DuckDbWarehouse(connection, instance, schema);
@@ -103,7 +109,10 @@ class DuckDbWarehouse implements Warehouse {
         `INSERT OR REPLACE INTO ${table.name} (${names}) SELECT ${casts} FROM ${stage}`,
       );
     } finally {
-      await this.connection.run(`DELETE FROM ${stage}`);
+      // Dropped, not emptied: DELETE leaves a temp table's storage in memory, so a long run
+      // held every row it ever staged (63 MB for 200,000 episode rows).
+      await this.connection.run(`DROP TABLE ${stage}`);
+      this.staged.delete(stage);
     }
     return {
       inserted: unique.length,

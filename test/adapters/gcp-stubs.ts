@@ -30,16 +30,14 @@ export interface GcpStubs {
   close(): Promise<void>;
 }
 
-/** `now` is the clock BigQuery's insertId dedup window runs on (default: real time). */
-export async function startGcpStubs(now?: () => number): Promise<GcpStubs> {
-  const gcs = new GcsStub(BUCKET);
-  const bigquery = new BigQueryStub(PROJECT, DATASET, now);
-  await gcs.start();
-  await bigquery.start();
-  const storage = { apiEndpoint: gcs.url, retryOptions: { autoRetry: false } };
+/** The real GCP adapters pointed at stubs listening at these URLs (any process). */
+export function gcpAdapters(urls: { gcs: string; bigquery: string }): {
+  rawStore: GcsRawStore;
+  state: GcsStateStore;
+  warehouse: BigQueryWarehouse;
+} {
+  const storage = { apiEndpoint: urls.gcs, retryOptions: { autoRetry: false } };
   return {
-    gcs,
-    bigquery,
     rawStore: new GcsRawStore({ bucket: BUCKET, projectId: PROJECT, clientOptions: storage }),
     state: new GcsStateStore({
       bucket: BUCKET,
@@ -52,11 +50,24 @@ export async function startGcpStubs(now?: () => number): Promise<GcpStubs> {
       dataset: DATASET,
       location: 'US',
       clientOptions: {
-        apiEndpoint: bigquery.url,
+        apiEndpoint: urls.bigquery,
         authClient: fixedToken,
         autoRetry: false,
       } as unknown as BigQueryOptions,
     }),
+  };
+}
+
+/** `now` is the clock BigQuery's insertId dedup window runs on (default: real time). */
+export async function startGcpStubs(now?: () => number): Promise<GcpStubs> {
+  const gcs = new GcsStub(BUCKET);
+  const bigquery = new BigQueryStub(PROJECT, DATASET, now);
+  await gcs.start();
+  await bigquery.start();
+  return {
+    gcs,
+    bigquery,
+    ...gcpAdapters({ gcs: gcs.url, bigquery: bigquery.url }),
     close: async () => {
       await gcs.stop();
       await bigquery.close();

@@ -1,6 +1,6 @@
-// One podcast-episodes run in a fresh process, so its peak RSS is its own:
+// One podcast-episodes run in a fresh process, so its throughput is its own:
 //   node dist/test/bench/podcast-child.js <episodes> <tier>
-// Prints one JSON line: calls, minimum, rows, seconds, peak RSS.
+// Prints one JSON line: calls, minimum, rows, seconds.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,6 @@ async function main(): Promise<void> {
         rows,
         seconds,
         rowsPerSecond: rows / seconds,
-        peakRssMiB: process.resourceUsage().maxRSS / 1024,
       }),
     );
   } finally {

@@ -59,7 +59,6 @@ interface ChildResult {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-  peakRssMiB: number;
 }
 
 async function episodesRun(episodes: number, tier: Tier): Promise<ChildResult> {
@@ -75,13 +74,13 @@ async function episodesRun(episodes: number, tier: Tier): Promise<ChildResult> {
 export const bench: BenchModule = {
   async run() {
     const lines = [
-      '| job | tier | items | API calls (incl. token) | theoretical minimum | rows/s | peak RSS (MiB) |',
-      '|---|---|---|---|---|---|---|',
+      '| job | tier | items | API calls (incl. token) | theoretical minimum | rows/s |',
+      '|---|---|---|---|---|---|',
     ];
     for (const tier of ['development', 'extended'] as const) {
       const shows = await showsCalls(tier, 50);
       lines.push(
-        `| spotify.podcast_shows (50 shows) | ${tier} | ${shows.rows} | ${shows.calls} | ${shows.minimum} | – | – |`,
+        `| spotify.podcast_shows (50 shows) | ${tier} | ${shows.rows} | ${shows.calls} | ${shows.minimum} | – |`,
       );
     }
     for (const [episodes, tier] of [
@@ -92,7 +91,7 @@ export const bench: BenchModule = {
     ] as const) {
       const r = await episodesRun(episodes, tier);
       lines.push(
-        `| spotify.podcast_episodes (by id) | ${tier} | ${r.rows} | ${r.calls} | ${r.minimum} | ${Math.round(r.rowsPerSecond)} | ${r.peakRssMiB.toFixed(0)} |`,
+        `| spotify.podcast_episodes (by id) | ${tier} | ${r.rows} | ${r.calls} | ${r.minimum} | ${Math.round(r.rowsPerSecond)} |`,
       );
     }
     return {
@@ -101,7 +100,8 @@ export const bench: BenchModule = {
       markdown:
         lines.join('\n') +
         `\n\nMinimum for shows = ceil(items / page cap) + 1 token call (cap ${TIER_LIMITS.development.search} in development, ${TIER_LIMITS.extended.search} in extended); for episodes by id = 1 show lookup, which embeds the first 50 episodes, + ceil((items − 50) / page cap) episode pages (cap ${TIER_LIMITS.development.showEpisodes} in development, ${TIER_LIMITS.extended.showEpisodes} in extended) + 1 token call. ` +
-        'Episodes runs fetch from the loopback sandbox, land raw NDJSON and write rows to a DuckDB file, each in a fresh process (peak RSS = that process, sandbox included).',
+        'Episodes runs fetch from the loopback sandbox, land raw NDJSON and write rows to a DuckDB file, each in a fresh process; these are first (full) runs: later runs of the same show stop at the episodes already collected (see "API calls per collector"). ' +
+        'Memory is measured with the collector alone, the sandbox in another process, in the "Memory" section (`npm run bench -- memory`).',
     };
   },
 };

@@ -8,6 +8,7 @@ import type { BenchModule, BenchSection } from './types.js';
 // Each area's module; a new benchmark adds one line here.
 const areas: Record<string, () => Promise<{ bench: BenchModule }>> = {
   podcasts: () => import('./podcasts.js'),
+  memory: () => import('./memory.js'),
   mapping: () => import('./mapping.js'),
   chatbot: () => import('./chatbot.js'),
   events: () => import('./events.js'),

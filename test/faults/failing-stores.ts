@@ -38,6 +38,7 @@ export function rawStoreLandingTwice(inner: RawStore): RawStore {
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
+    readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
@@ -67,6 +68,7 @@ export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawSto
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
+    readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
@@ -105,6 +107,7 @@ export function pausingRawStore(
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
+    readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);

@@ -1,8 +1,13 @@
 // Replay: reads raw objects of a date range back through the same mappers into the
 // warehouse. Rows keep the run id and time of the run that fetched them, so replaying
-// twice, or replaying what a live run already loaded, changes nothing.
+// twice, or replaying what a live run already loaded, changes nothing. Objects are read
+// line by line as they download (memory flat in their size), and a long backfill saves
+// where it got to: stopped at its deadline, or killed, its redelivery goes on from there.
 import { z } from 'zod';
+import { openCheckpoint } from '../../core/checkpoint.js';
 import { defineJob } from '../../core/job.js';
+import { runStopRules } from '../../core/paging.js';
+import { DeferredError } from '../../platform/errors.js';
 import { parseRawObjectPath, rawLineSchema } from '../../platform/raw-landing.js';
 
 /** Raw entities whose lines carry mention terms in their context. */
@@ -49,36 +54,58 @@ export const replayJob = defineJob({
       .map((path) => ({ path, parsed: parseRawObjectPath(path) }))
       .filter(({ parsed }) => parsed && parsed.day >= params.from && parsed.day <= params.to)
       .filter(({ parsed }) => !params.entity || parsed?.entity === params.entity);
+    // Everything before line `line` of `path` is loaded (objects in path order, as listed).
+    const checkpoint = await openCheckpoint(ctx, 'replay', replayPosition);
+    const from = checkpoint.resumed;
+    const shouldStop = runStopRules(ctx).shouldStop;
     let lines = 0;
     let done = 0;
     for (const { path, parsed } of objects) {
-      if (!parsed) continue;
+      done += 1;
+      if (!parsed || (from && path < from.path)) continue;
       const mapper = await ctx.findMapper(parsed.source, parsed.entity);
       if (!mapper) {
         ctx.quality.count('replay', 'unmapped_object', path);
         continue;
       }
+      const skip = from?.path === path ? from.line : 0;
       const run = { runId: parsed.runId, runTime: parsed.runTime };
-      for (const text of (await store.read(path)).split('\n')) {
-        if (text.trim() === '') continue;
-        const line = rawLineSchema.safeParse(safeJson(text));
-        if (!line.success) {
-          ctx.quality.count('replay', 'unreadable_raw_line', path);
-          continue;
+      let at = 0;
+      for await (const text of store.readLines(path)) {
+        at += 1;
+        if (at <= skip) continue;
+        // Stop before the next line once the run's time is up; the redelivery goes on here.
+        const reason = shouldStop?.() ?? null;
+        if (reason !== null)
+          throw new DeferredError(
+            `replay at ${path} line ${at}: ${reason}; deferring the rest of the work`,
+            'run-deadline',
+            60,
+          );
+        if (text.trim() !== '') {
+          const line = rawLineSchema.safeParse(safeJson(text));
+          if (!line.success) ctx.quality.count('replay', 'unreadable_raw_line', path);
+          else {
+            // A terms override re-derives the mentions of episodes already collected.
+            if (params.terms && TERM_ENTITIES.has(`${parsed.source}.${parsed.entity}`))
+              line.data.context = { ...line.data.context, terms: params.terms };
+            for (const { table, rows } of mapper.map(line.data, run, ctx.quality))
+              await ctx.rows.add(table, rows);
+            lines += 1;
+            ctx.addItems(1);
+          }
         }
-        // A terms override re-derives the mentions of episodes already collected.
-        if (params.terms && TERM_ENTITIES.has(`${parsed.source}.${parsed.entity}`))
-          line.data.context = { ...line.data.context, terms: params.terms };
-        for (const { table, rows } of mapper.map(line.data, run, ctx.quality))
-          await ctx.rows.add(table, rows);
-        lines += 1;
+        await checkpoint.save({ path, line: at });
       }
-      done += 1;
       ctx.progress('raw objects', done, objects.length);
     }
-    ctx.addItems(lines);
     return { details: { objects: objects.length, lines } };
   },
+});
+
+const replayPosition = z.object({
+  path: z.string(),
+  line: z.number().int().nonnegative(),
 });
 
 function safeJson(text: string): unknown {
