@@ -132,6 +132,18 @@ describe('replay and the CLI', () => {
     expect(replay.details.objects).to.equal(0);
   });
 
+  it('a replay message with a day that is not on the calendar is rejected, naming it', async () => {
+    h = await startHarness();
+    for (const [from, to] of [
+      ['2026-13-01', '2026-13-02'],
+      ['2026-02-28', '2026-02-30'],
+    ] as const) {
+      const replay = await h.run({ job: 'platform.replay', params: { from, to } });
+      expect(replay.outcome).to.equal('rejected');
+      expect(replay.error).to.match(/not a calendar day/);
+    }
+  });
+
   it('`fanpulse map` prints typed rows of a landed raw object and fails clearly on junk', async () => {
     h = await startHarness({ catalog: { malformedEvery: 50 } });
     const summary = await h.run(

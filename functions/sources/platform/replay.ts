@@ -13,7 +13,17 @@ import { parseRawObjectPath, rawLineSchema } from '../../platform/raw-landing.js
 /** Raw entities whose lines carry mention terms in their context. */
 const TERM_ENTITIES: ReadonlySet<string> = new Set(['spotify.show', 'spotify.show_episodes']);
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+// A real calendar day: a message from Pub/Sub does not pass the CLI's checks.
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine(
+    (v) => {
+      const date = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;
+    },
+    { message: 'not a calendar day' },
+  );
 
 export const replayParams = z
   .strictObject({
