@@ -16,24 +16,12 @@ import { FakeClock } from '../../functions/platform/clock.js';
 import { createServices } from '../../functions/platform/runtime.js';
 import { FileStateStore } from '../../functions/platform/state.js';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
+import { DEFAULT_HASHTAG_RATES } from '../sandbox/instagram/activity.js';
 import { InstagramSandbox } from '../sandbox/instagram/server.js';
 import type { BenchModule } from './types.js';
 import { catalog } from '../../functions/sources/all.js';
 
-// Posts per hour of each default hashtag: a busy tag passes 50 posts per 5 minutes.
-const RATE_BY_TAG: Readonly<Record<string, number>> = {
-  gucci: 600,
-  dior: 240,
-  chanel: 120,
-  louisvuitton: 90,
-  prada: 60,
-  hermes: 60,
-  celine: 30,
-  fendi: 30,
-  ysl: 20,
-  miumiu: 20,
-  valentino: 10,
-};
+const RATE_BY_TAG = DEFAULT_HASHTAG_RATES;
 const TAGS = DEFAULT_HASHTAGS;
 /** Posts per hour of a default hashtag; a tag missing from RATE_BY_TAG is a bench bug. */
 function rateOf(tag: string): number {

@@ -6,22 +6,10 @@ import { z } from 'zod';
 import { openDuckDbWarehouse } from '../../functions/platform/warehouse-duckdb.js';
 import { catalog } from '../../functions/sources/all.js';
 import { partiallyFailingWarehouse } from '../faults/failing-stores.js';
+import { DEFAULT_HASHTAG_RATES } from '../sandbox/instagram/activity.js';
 import { startInstagramHarness, type InstagramHarness } from './support.js';
 
-// The benchmark's posts per hour of the default hashtags (test/bench/instagram.ts).
-const RATES = {
-  gucci: 600,
-  dior: 240,
-  chanel: 120,
-  louisvuitton: 90,
-  prada: 60,
-  hermes: 60,
-  celine: 30,
-  fendi: 30,
-  ysl: 20,
-  miumiu: 20,
-  valentino: 10,
-};
+const RATES = DEFAULT_HASHTAG_RATES;
 const ALL = { job: 'instagram.hashtags', params: {} } as const;
 const GUCCI = { job: 'instagram.hashtags', params: { hashtags: ['gucci'] } } as const;
 const FIVE_MINUTES = 5 * 60_000;
