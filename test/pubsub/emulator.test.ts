@@ -3,7 +3,7 @@
 // sandbox and writes a DuckDB file that this test reads once the process has stopped.
 // No skip: if the emulator (gcloud, Java) is missing, this suite fails.
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub, type Message } from '@google-cloud/pubsub';
@@ -28,8 +28,11 @@ import {
   waitFor,
   type FunctionProcess,
 } from '../support/function-process.js';
-import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
-import { assertNoViolations } from '../support/harness.js';
+import {
+  endEmulatorTest,
+  freeLoopbackPort,
+  startPubSubEmulator,
+} from '../support/pubsub-emulator.js';
 
 const PREFIX = 'fpt-';
 const TOPIC = `${PREFIX}spotify-jobs`;
@@ -100,11 +103,7 @@ describe('Pub/Sub emulator → functions-framework → warehouse (integration)',
   after(async () => {
     await fn?.stop();
     await pubsub?.close();
-    await sandbox?.stop();
-    await emulator?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    // Requests the function made and answers it got stay within the published contract.
-    if (sandbox) assertNoViolations(sandbox);
+    await endEmulatorTest({ sandbox, emulator, dataDir });
   });
 
   it('runs what the emulator pushes: end to end, redeliveries, malformed, transient, deferral, dead letter, fan-out', async () => {

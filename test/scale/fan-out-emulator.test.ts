@@ -28,8 +28,11 @@ import { installCatalogue } from '../sandbox/spotify/catalogue.js';
 import { sandboxId } from '../sandbox/spotify/podcasts.js';
 import { SpotifySandbox } from '../sandbox/spotify/server.js';
 import { waitFor } from '../support/function-process.js';
-import { freeLoopbackPort, startPubSubEmulator } from '../support/pubsub-emulator.js';
-import { assertNoViolations } from '../support/harness.js';
+import {
+  endEmulatorTest,
+  freeLoopbackPort,
+  startPubSubEmulator,
+} from '../support/pubsub-emulator.js';
 
 const PREFIX = 'fpf-';
 const TOPIC = `${PREFIX}spotify-jobs`;
@@ -107,10 +110,7 @@ describe('fan-out of 320 children into a slow, busy subscriber (Pub/Sub emulator
     await pubsub?.close();
     await (await services?.queue())?.flush();
     await services?.close();
-    await sandbox?.stop();
-    await emulator?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (sandbox) assertNoViolations(sandbox);
+    await endEmulatorTest({ sandbox, emulator, dataDir });
   });
 
   it('dead-letters nothing and runs every child exactly once', async () => {

@@ -5,6 +5,8 @@
 // the caller's suite fail (never skip), as CI must notice.
 import { createServer } from 'node:net';
 import { startEmulatorProcess, type EmulatorProcess } from '../../functions/cli/dev.js';
+import { rm } from 'node:fs/promises';
+import { assertNoViolations } from './harness.js';
 
 export interface RunningEmulator {
   /** host:port for PUBSUB_EMULATOR_HOST and the clients' apiEndpoint. */
@@ -50,3 +52,18 @@ export function stopSharedEmulator(): void {
   shared = null;
 }
 process.once('exit', stopSharedEmulator);
+
+/**
+ * The end of an emulator test: the sandbox and the emulator stopped, the data folder removed,
+ * then any request or answer outside the sandbox's published contract fails the suite.
+ */
+export async function endEmulatorTest(parts: {
+  sandbox: { stop(): Promise<unknown>; violations?: readonly string[] } | undefined;
+  emulator: RunningEmulator | undefined;
+  dataDir: string | undefined;
+}): Promise<void> {
+  await parts.sandbox?.stop();
+  await parts.emulator?.stop();
+  if (parts.dataDir) await rm(parts.dataDir, { recursive: true, force: true });
+  if (parts.sandbox) assertNoViolations(parts.sandbox);
+}
