@@ -2,7 +2,7 @@
 // real one (five picks per artist with album art and links, genres, aliases, features and
 // compilations), written with the production writer into a data folder.
 import { writeSnapshot } from '../../functions/sources/spotify/chatbot/snapshot.js';
-import type { IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
+import type { IndexArtist } from '../../functions/sources/spotify/chatbot/model.js';
 import { LocalRawStore } from '../../functions/platform/raw-store.js';
 import { FileStateStore } from '../../functions/platform/state.js';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Small index fixtures for chatbot unit tests.
-import type { IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
+import type { IndexArtist } from '../../functions/sources/spotify/chatbot/model.js';
 
 /** An indexed artist with an image and a link; `extra` overrides any field. */
 export function indexArtist(

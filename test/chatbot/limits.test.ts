@@ -1,7 +1,8 @@
 // Platform limits on answers built from extreme data: long names in any script, many tracks,
 // many similar artists. Kakao and Messenger would reject an answer over a limit.
 import { expect } from 'chai';
-import { ArtistIndex, type IndexArtist } from '../../functions/faces/chatbot/artist-index.js';
+import { ArtistIndex } from '../../functions/faces/chatbot/artist-index.js';
+import type { IndexArtist } from '../../functions/sources/spotify/chatbot/model.js';
 import { loadChatbotConfig } from '../../functions/faces/chatbot/config.js';
 import { ChatEngine } from '../../functions/faces/chatbot/engine.js';
 import {

@@ -29,17 +29,24 @@ export function partiallyFailingWarehouse(
   };
 }
 
-/**
- * A raw store that also writes every object a second time as the next segment of its run
- * (`…~9.ndjson`): the answers of a run landed twice, in two objects.
- */
-export function rawStoreLandingTwice(inner: RawStore): RawStore {
+/** Everything of a raw store but its writers: the wrappers below change only writing. */
+function readsOf(inner: RawStore): Omit<RawStore, 'openWriter'> {
   return {
     kind: inner.kind,
     describe: (p) => inner.describe(p),
     read: (p) => inner.read(p),
     readLines: (p) => inner.readLines(p),
     list: (p) => inner.list(p),
+  };
+}
+
+/**
+ * A raw store that also writes every object a second time as the next segment of its run
+ * (`…~9.ndjson`): the answers of a run landed twice, in two objects.
+ */
+export function rawStoreLandingTwice(inner: RawStore): RawStore {
+  return {
+    ...readsOf(inner),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
       const copy = await inner.openWriter(path.replace(/(~\d+)?\.ndjson/, '~9.ndjson'));
@@ -65,11 +72,7 @@ export function rawStoreFailingOnce(inner: RawStore, failOnLine: number): RawSto
   let lines = 0;
   let failed = false;
   return {
-    kind: inner.kind,
-    describe: (p) => inner.describe(p),
-    read: (p) => inner.read(p),
-    readLines: (p) => inner.readLines(p),
-    list: (p) => inner.list(p),
+    ...readsOf(inner),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
       return {
@@ -104,11 +107,7 @@ export function pausingRawStore(
   const paused = new Promise<void>((ok) => (onPause = ok));
   const gate = new Promise<void>((ok) => (release = ok));
   const store: RawStore = {
-    kind: inner.kind,
-    describe: (p) => inner.describe(p),
-    read: (p) => inner.read(p),
-    readLines: (p) => inner.readLines(p),
-    list: (p) => inner.list(p),
+    ...readsOf(inner),
     async openWriter(path: string): Promise<RawObjectWriter> {
       const writer = await inner.openWriter(path);
       const held = !tripped;

@@ -17,15 +17,6 @@ import { stripRequestPhrases } from './phrases.js';
 import { SimilarityGraph, type SimilarSubject } from './similar.js';
 import { bigrams, compactKey, dice, nameKey } from './text.js';
 
-export {
-  isVariousArtists,
-  nameKeys,
-  VARIOUS_ARTISTS_ID,
-  type IndexArtist,
-  type IndexData,
-  type NameKeys,
-} from '../../sources/spotify/chatbot/model.js';
-
 /** Words around a name in a chat message ("BTS 노래 추천해줘", "songs by IU"). */
 const MAX_NGRAM = 6;
 const KOREAN_PARTICLES = /(의|은|는|이랑|랑|하고|을|를|와|과|가)$/u;

@@ -1,5 +1,6 @@
 // The answer for an artist the index knows: card, up to 5 picks, up to 3 similar artists.
-import type { ArtistIndex, IndexArtist } from './artist-index.js';
+import type { ArtistIndex } from './artist-index.js';
+import type { IndexArtist } from '../../sources/spotify/chatbot/model.js';
 import type { ArtistReply } from './reply.js';
 
 /** Longest wait for a collect publish (and an alias write) within an answer. */

@@ -5,7 +5,8 @@
 //   live search                  ≤ search budget (≤ 3500 ms)
 //   collect publish              ≤ 300 ms
 import type { Logger } from '../../platform/logger.js';
-import type { ArtistIndex, IndexArtist } from './artist-index.js';
+import type { ArtistIndex } from './artist-index.js';
+import type { IndexArtist } from '../../sources/spotify/chatbot/model.js';
 import type { ChatbotConfig } from './config.js';
 import { LiveAnswerer, type LiveDeps } from './live-answer.js';
 import { artistReply, COLLECT_BUDGET_MS } from './artist-reply.js';

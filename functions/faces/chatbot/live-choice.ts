@@ -7,7 +7,7 @@
 // text: the first hit is taken only when the index already knows that artist (Spotify's own
 // alias data, and no collect job). Otherwise up to three "did you mean" choices are
 // offered, and nothing is collected until the user taps one.
-import { isVariousArtists } from './artist-index.js';
+import { isVariousArtists } from '../../sources/spotify/chatbot/model.js';
 import type { LiveArtist } from './live.js';
 import { bigrams, compactKey, dice, nameKey } from './text.js';
 
