@@ -11,13 +11,26 @@ const at = (iso: string) => new Date(iso);
 describe('instagram.hashtags: paced visits', () => {
   describe('planVisits', () => {
     const visits: Visits = {
-      busy: { at: '2026-11-20T10:00:00.000Z', perHour: 1200, setBy: 'r1', before: null },
-      quiet: { at: '2026-11-20T10:00:00.000Z', perHour: 6, setBy: 'r1', before: null },
+      busy: {
+        at: '2026-11-20T10:00:00.000Z',
+        perHour: 1200,
+        behind: false,
+        setBy: 'r1',
+        before: null,
+      },
+      quiet: {
+        at: '2026-11-20T10:00:00.000Z',
+        perHour: 6,
+        behind: false,
+        setBy: 'r1',
+        before: null,
+      },
       redelivered: {
         at: '2026-11-20T10:30:00.000Z',
         perHour: 6,
+        behind: false,
         setBy: 'r9',
-        before: { at: '2026-11-20T09:00:00.000Z', perHour: 6 },
+        before: { at: '2026-11-20T09:00:00.000Z', perHour: 6, behind: false },
       },
     };
     const plan = (now: string, runId = 'r2') =>
@@ -35,6 +48,21 @@ describe('instagram.hashtags: paced visits', () => {
     it('visits a quiet tag when the longest interval has passed', () => {
       expect(plan('2026-11-20T10:59:00Z').due).to.not.include('quiet');
       expect(plan('2026-11-20T11:00:00Z').due).to.include('quiet');
+    });
+
+    it('visits a tag whose last walk was cut short by the page cap at once, whatever its rate', () => {
+      const behind: Visits = {
+        capped: {
+          at: '2026-11-20T10:00:00.000Z',
+          perHour: 6,
+          behind: true,
+          setBy: 'r1',
+          before: null,
+        },
+      };
+      expect(
+        planVisits(behind, ['capped'], at('2026-11-20T10:05:00Z'), POLICY, 'r2').due,
+      ).to.deep.equal(['capped']);
     });
 
     it('a redelivered run plans from the visit before its own first attempt', () => {

@@ -150,20 +150,23 @@ export const hashtagsJob = defineJob({
             });
             if (got !== null) {
               perTag[tag] = got.media;
-              visits[tag] = got.seen;
               rows += got.written.size;
               // The state may say "written" only once the rows are durable: flushed, none refused.
               const refusedBefore = ctx.rows.warehouseRejected;
               await ctx.rows.flush();
-              if (ctx.rows.warehouseRejected === refusedBefore)
+              if (ctx.rows.warehouseRejected === refusedBefore) {
+                const behind = behindAfter(ctx, tag, memory, got.capped);
                 await rememberTag(
                   state,
                   tag,
                   { runId, now: ctx.clock.now(), legacyMark: mark, keep },
                   got.written,
                   got.newest,
-                  behindAfter(ctx, tag, memory, got.capped),
+                  behind,
                 );
+                // A tag left behind is due again at once, paced or not.
+                visits[tag] = { ...got.seen, behind: behind !== null };
+              }
             }
           } catch (error) {
             if (!skipItem(ctx, error, instagramHashtagMedia.name, `hashtag ${tag}`)) throw error;

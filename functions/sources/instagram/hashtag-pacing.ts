@@ -1,14 +1,19 @@
 // Which hashtags a scheduled run visits. recent_media keeps a post for 24 hours, so a tag
 // need not be visited every 5 minutes to be complete: every visit costs its new pages plus
 // one page that proves the walk reached the mark, and visiting all 11 default tags every 5
-// minutes cost ~290 calls an hour against the platform's 200 per user. A tag is due when
+// minutes cost about 276 calls an hour (23 a run) against the platform's 200 per user. A tag is due when
 // about `postsPerVisit` new posts are expected (its observed rate × time since its last
 // visit) or `maxIntervalMinutes` passed, whichever comes first: busy tags stay fresh, quiet
 // ones cost one or two calls an hour, and no post gets near the end of its 24 hours.
 import { z } from 'zod';
 import { updateState, type StateStore } from '../../platform/state.js';
 
-const visitSchema = z.object({ at: z.string(), perHour: z.number().nonnegative() });
+const visitSchema = z.object({
+  at: z.string(),
+  perHour: z.number().nonnegative(),
+  /** The visit's walk hit the page cap: the next run catches up, whatever the rate. */
+  behind: z.boolean().default(false),
+});
 const visitsSchema = z.record(
   z.string(),
   visitSchema.extend({ setBy: z.string(), before: visitSchema.nullable() }),
@@ -52,7 +57,9 @@ export function planVisits(
     const elapsedMs = last ? now.getTime() - Date.parse(last.at) : Infinity;
     const expected = last ? (last.perHour * elapsedMs) / HOUR_MS : Infinity;
     const isDue =
-      !(elapsedMs < policy.maxIntervalMinutes * 60_000) || expected >= policy.postsPerVisit;
+      !(elapsedMs < policy.maxIntervalMinutes * 60_000) ||
+      expected >= policy.postsPerVisit ||
+      last?.behind === true;
     (isDue ? due : notDue).push(tag);
   }
   return { due, notDue };
@@ -62,6 +69,7 @@ export function planVisits(
 export interface VisitObservation {
   fresh: number;
   oldestFresh: string | null;
+  behind?: boolean;
 }
 
 /**
@@ -93,7 +101,8 @@ export async function recordVisits(
     for (const [tag, observation] of Object.entries(seen)) {
       const before = current ? lastVisit(current, tag, runId) : null;
       const perHour = observedRate(before, observation, now);
-      next[tag] = { at: now.toISOString(), perHour, setBy: runId, before };
+      const behind = observation.behind ?? false;
+      next[tag] = { at: now.toISOString(), perHour, behind, setBy: runId, before };
     }
     return next;
   });
