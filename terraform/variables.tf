@@ -163,7 +163,7 @@ variable "function_settings" {
     concurrency     = optional(number)
     env             = optional(map(string), {})
   }))
-  description = "Per-function overrides keyed by entry point (spotifyJobs, instagramJobs, eventsJobs, platformJobs, chatbot, events). Unset fields take the defaults in functions.tf (e.g. instagramJobs max 1 instance for the API budget)."
+  description = "Per-function overrides keyed by entry point (spotifyJobs, instagramJobs, eventsJobs, platformJobs, chatbot, events). Unset fields take the defaults in sizing.tf (e.g. instagramJobs max 1 instance for the API budget)."
   default     = {}
 
   validation {

@@ -14,14 +14,13 @@ export const HEAP_POLICY = {
   /**
    * Old generation cap, percent of the function's memory. The rest is for what V8's old
    * space does not hold: the young generation, code, Buffers (HTTP bodies, gzip), sockets and
-   * the client libraries' native parts (~110 MiB RSS at rest, measured), shared by the
-   * concurrent runs of an instance.
+   * the client libraries' native parts, shared by the concurrent runs of an instance.
    */
   oldSpacePercent: 60,
   /**
    * Young generation semi-space cap in MiB. 8 costs next to no CPU (`npm run bench -- memory`:
    * the cap alone is within noise of no flags) and takes the 100k/1k ratio from ~2.2 to ~1.8;
-   * the old-space cap brings it to 1.1-1.2, for 16-36 % more CPU in the runs measured (more
+   * the old-space cap brings it to 1.1-1.2, for 16-36 % more CPU on the cloud-adapter path (more
    * old-generation GCs), which an I/O-bound job function can afford. 4 saved a little more
    * memory for more CPU.
    */

@@ -112,7 +112,6 @@ class DuckDbWarehouse implements Warehouse {
       // Dropped, not emptied: DELETE leaves a temp table's storage in memory, so a long run
       // held every row it ever staged (63 MB for 200,000 episode rows).
       await this.connection.run(`DROP TABLE ${stage}`);
-      this.staged.delete(stage);
     }
     return {
       inserted: unique.length,
@@ -121,15 +120,11 @@ class DuckDbWarehouse implements Warehouse {
     };
   }
 
-  private readonly staged = new Set<string>();
-
+  /** A fresh staging table per batch (each batch drops its own). */
   private async stagingTable(table: TableDef): Promise<string> {
     const name = `stage_${table.name}`;
-    if (!this.staged.has(name)) {
-      const columns = storedColumns(table).map(([n]) => `${n} VARCHAR`);
-      await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
-      this.staged.add(name);
-    }
+    const columns = storedColumns(table).map(([n]) => `${n} VARCHAR`);
+    await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
     return name;
   }
 

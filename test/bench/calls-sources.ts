@@ -1,7 +1,7 @@
 // The calls benchmark's sandboxes, one per source whose jobs call an external API, and
 // what it knows about the jobs no schedule sends. A source with a scheduled job and no
 // sandbox here, or a job that is neither scheduled nor listed, fails the coverage test
-// (test/scale/bench-calls.test.ts): a new collector cannot be left out of the benchmark.
+// (test/bench-support/calls.test.ts): a new collector cannot be left out of the benchmark.
 import type { Catalog } from '../../functions/core/catalog.js';
 import { DEFAULT_HASHTAGS } from '../../functions/sources/instagram/config.js';
 import { DEFAULT_WATCHLIST } from '../../functions/sources/spotify/watchlist.js';
