@@ -15,7 +15,7 @@ import type { Tier } from '../sandbox/spotify/server.js';
 import { BENCH_SANDBOXES } from './calls-sources.js';
 
 /** One job name's share of a run (the run's own job, or a kind of child it fanned out). */
-export interface JobCalls {
+interface JobCalls {
   jobs: number;
   calls: number;
 }

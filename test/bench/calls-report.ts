@@ -4,7 +4,7 @@
 import type { RunCalls } from './calls-measure.js';
 
 /** The issue's target: a run over unchanged data costs at most this share of the first. */
-export const STEADY_TARGET = 0.15;
+const STEADY_TARGET = 0.15;
 
 export interface ScheduleResult {
   id: string;
@@ -50,7 +50,7 @@ export interface CollectorResult {
   onDemand?: string;
 }
 
-export interface PerDay {
+interface PerDay {
   firstDay: number;
   steady: number;
 }
@@ -98,7 +98,7 @@ const steadyCell = (s: ScheduleResult, job?: string) =>
   `${num(callsOf(s.steady, job))} (${s.steadyRuns.length})`;
 const secondOf = (s: ScheduleResult, job?: string) => callsOf(s.steadyRuns[0] ?? null, job);
 
-export function collectorRows(c: CollectorResult): string[] {
+function collectorRows(c: CollectorResult): string[] {
   const day = perDay(c);
   const p = c.primary;
   const first = callsOf(p.first);

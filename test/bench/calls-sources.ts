@@ -12,7 +12,7 @@ import { installPodcasts, PodcastCatalog } from '../sandbox/spotify/podcasts.js'
 import { SpotifySandbox, type Tier } from '../sandbox/spotify/server.js';
 
 /** A running sandbox as the benchmark counts it. */
-export interface BenchSandbox {
+interface BenchSandbox {
   env: Record<string, string>;
   /** Requests to the API itself (OAuth token requests not included). */
   apiCalls(): number;
@@ -21,7 +21,7 @@ export interface BenchSandbox {
   stop(): Promise<void>;
 }
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /** Spotify access tier (other sources have none). */
   tier: Tier;
   /** The benchmark's fake clock. */
@@ -92,7 +92,7 @@ export const BENCH_SANDBOXES: Readonly<
 export const TIERED_SOURCES: ReadonlySet<string> = new Set(['spotify']);
 
 /** How the benchmark covers a job that no schedule sends. */
-export type Unscheduled =
+type Unscheduled =
   | { kind: 'fan-out'; parent: string; tiers: readonly Tier[] }
   | { kind: 'on-demand'; why: string; sample: () => Record<string, unknown> }
   | { kind: 'no-external-api'; why: string };

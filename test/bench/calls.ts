@@ -28,7 +28,7 @@ import {
 import type { BenchModule } from './types.js';
 
 /** Where simulated time starts (a Friday; the Instagram sandbox's feeds are built to it). */
-export const REFERENCE = new Date('2026-11-20T10:00:00Z');
+const REFERENCE = new Date('2026-11-20T10:00:00Z');
 const DAY_MS = 24 * 3600_000;
 /** The collector issue 14 holds to "a second run costs at most 15 % of the first". */
 const HEADLINE_JOB = 'spotify.artist_catalog';

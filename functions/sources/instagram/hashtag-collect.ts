@@ -32,7 +32,7 @@ export const HASHTAG_MEDIA_FIELDS =
   'id,timestamp,caption,media_type,media_url,permalink,like_count,comments_count';
 export const RECENT_MEDIA_LIMIT = 50;
 
-export interface TagCollected {
+interface TagCollected {
   id: string;
   /** Distinct posts the pages held. */
   media: number;
@@ -47,7 +47,7 @@ export interface TagCollected {
 }
 
 /** A walk catching up after a capped one may go this many times deeper than the cap. */
-export const CATCH_UP_FACTOR = 2;
+const CATCH_UP_FACTOR = 2;
 
 /** What the tag's pages are mapped to before they are landed (to find timestamps). */
 function preview(mapper: EntityMapper, ctx: JobContext, answer: JsonAnswer, context: object) {
@@ -78,7 +78,7 @@ function pageIds(body: unknown): string[] {
   return items.flatMap((item) => (isRecord(item) && typeof item.id === 'string' ? [item.id] : []));
 }
 
-export interface TagJob {
+interface TagJob {
   tag: string;
   /** The id kept in state, or null. */
   knownId: string | null;

@@ -13,11 +13,11 @@ import { z } from 'zod';
 import { updateState, type StateStore } from '../../platform/state.js';
 
 /** Posts older than the 24-hour recent_media window plus this margin are forgotten. */
-export const SEEN_MARGIN_MS = 2 * 3600_000;
+const SEEN_MARGIN_MS = 2 * 3600_000;
 const WINDOW_MS = 24 * 3600_000;
 
 /** Hex characters of a row's content_hash kept as its fingerprint (64 bits). */
-export const FINGERPRINT_LENGTH = 16;
+const FINGERPRINT_LENGTH = 16;
 
 export const fingerprintOf = (contentHash: string): string =>
   contentHash.slice(0, FINGERPRINT_LENGTH);
@@ -44,7 +44,7 @@ const seenSchema = z.object({
 type SeenDoc = z.output<typeof seenSchema>;
 type Posts = z.output<typeof postsSchema>;
 
-export const seenKey = (tag: string) => `instagram/hashtag-seen/${tag}`;
+const seenKey = (tag: string) => `instagram/hashtag-seen/${tag}`;
 
 /** A tag's state as a run sees it: from before that run's own earlier attempts. */
 export interface TagMemory {

@@ -128,7 +128,7 @@ async function readResolutionCache(ctx: JobContext, market: string): Promise<Res
 }
 
 /** A resolved name as a checkpoint keeps it and the resolution cache needs it. */
-export const resolvedNameSchema = z.object({
+const resolvedNameSchema = z.object({
   query: z.string(),
   normalizedQuery: z.string(),
   matchKind: z.enum(['exact', 'best_ranked', 'none']),

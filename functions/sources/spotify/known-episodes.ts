@@ -11,7 +11,7 @@ import { isRecord } from '../../platform/fields.js';
 import { updateState, type StateStore } from '../../platform/state.js';
 
 /** Non-null episode ids kept from the head of the listing. */
-export const HEAD_SIZE = 50;
+const HEAD_SIZE = 50;
 
 export const listingSnapshotSchema = z.object({
   /** Run that saw this head, and its run time. */
@@ -35,7 +35,7 @@ const docSchema = z.object({
   previous: listingSnapshotSchema.nullable(),
 });
 
-export function knownEpisodesKey(market: string, showId: string): string {
+function knownEpisodesKey(market: string, showId: string): string {
   return `spotify/podcasts/${market}/${showId}`;
 }
 
@@ -111,7 +111,7 @@ function episodeId(item: unknown): string | null {
   return isRecord(item) && typeof item.id === 'string' ? item.id : null;
 }
 
-export type PageVerdict =
+type PageVerdict =
   | { kind: 'new' } // no known episode on this page: go on
   | { kind: 'known' } // met the known head, and the listing adds up: stop after this page
   | { kind: 'suspicious'; why: string }; // walk the whole listing

@@ -22,7 +22,7 @@ import { showEpisodesMapper, showMapper } from './podcast-mappers.js';
 import { resolveShowByName } from './podcast-search.js';
 import { spotifyEpisodes } from './podcast-tables.js';
 
-export interface EpisodeWalkParams {
+interface EpisodeWalkParams {
   showId?: string | undefined;
   showName?: string | undefined;
   terms: string[];

@@ -133,7 +133,7 @@ function contextTerms(line: RawLine): string[] {
  * The listing row of a show's last episode page (`next` is null): the run walked the listing
  * to its end, a complete listing for spotify_episode_presence. Other pages give none.
  */
-export function listingRows(
+function listingRows(
   page: unknown,
   showId: string,
   market: string | null,

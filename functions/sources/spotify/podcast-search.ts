@@ -18,7 +18,7 @@ export const searchPosition = z.object({
   offset: z.number().int().nonnegative(),
   seen: z.number().int().nonnegative(),
 });
-export type SearchPosition = z.infer<typeof searchPosition>;
+type SearchPosition = z.infer<typeof searchPosition>;
 
 /**
  * Pages a show search until `wanted` real shows (null items, unavailable in the market, do
