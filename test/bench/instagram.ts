@@ -21,11 +21,10 @@ import { InstagramSandbox } from '../sandbox/instagram/server.js';
 import type { BenchModule } from './types.js';
 import { catalog } from '../../functions/sources/all.js';
 
-const RATE_BY_TAG = DEFAULT_HASHTAG_RATES;
 const TAGS = DEFAULT_HASHTAGS;
-/** Posts per hour of a default hashtag; a tag missing from RATE_BY_TAG is a bench bug. */
+/** Posts per hour of a default hashtag; a tag missing from DEFAULT_HASHTAG_RATES is a bench bug. */
 function rateOf(tag: string): number {
-  const rate = RATE_BY_TAG[tag];
+  const rate = DEFAULT_HASHTAG_RATES[tag];
   if (rate === undefined) throw new Error(`no post rate for default hashtag ${tag}`);
   return rate;
 }

@@ -87,7 +87,7 @@ async function measure(
 ): Promise<Measured> {
   const stubs = spawn(
     NODE,
-    [join(process.cwd(), 'dist/test/bench/memory-stubs.js'), String(episodes), 'development'],
+    [join(process.cwd(), 'dist/test/bench/memory-stubs.js'), String(episodes)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: stubs.stdout })[Symbol.asyncIterator]();

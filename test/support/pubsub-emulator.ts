@@ -62,8 +62,14 @@ export async function endEmulatorTest(parts: {
   emulator: RunningEmulator | undefined;
   dataDir: string | undefined;
 }): Promise<void> {
-  await parts.sandbox?.stop();
-  await parts.emulator?.stop();
-  if (parts.dataDir) await rm(parts.dataDir, { recursive: true, force: true });
+  try {
+    await parts.sandbox?.stop();
+  } finally {
+    try {
+      await parts.emulator?.stop();
+    } finally {
+      if (parts.dataDir) await rm(parts.dataDir, { recursive: true, force: true });
+    }
+  }
   if (parts.sandbox) assertNoViolations(parts.sandbox);
 }
