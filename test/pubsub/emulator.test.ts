@@ -164,7 +164,10 @@ describe('Pub/Sub emulator → functions-framework → warehouse (integration)',
     await publish(plan, { [RUN_ID_ATTRIBUTE]: 'plan-1' });
 
     const outcomes = (id: string) => summaries(logs, ofMessage(id)).map((e) => e.outcome);
-    const ofJob = (job: string) => summaries(logs, (e) => e.job === job);
+    // A plan delivery that meets f's penalty (the shared penalty box) is deferred without
+    // calling and runs again later: only the runs that did their work count here.
+    const ofJob = (job: string) =>
+      summaries(logs, (e) => e.job === job && e.outcome !== 'deferred');
     await waitFor('a podcast run', () => outcomes(a).includes('succeeded'));
     await waitFor('the triple run', () => summaries(logs, ofMessage('triple-1')).length === 1);
     await waitFor('the transient run to succeed on redelivery', () =>
